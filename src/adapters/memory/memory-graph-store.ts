@@ -1,0 +1,101 @@
+import { emptyResult, type ApplyResult, type GraphCommand } from '../../domain/index.ts';
+import type { GraphStore, Page, StoredVertex, VersionEntry } from '../../ports/index.ts';
+
+/**
+ * The reference GraphStore: a map of vertices guarded by version. Edges live on the vertex
+ * that owns them; a reverse index answers `sources` without a scan.
+ */
+export function createMemoryGraphStore(): GraphStore & { size(): { vertices: number; edges: number } } {
+  const vertices = new Map<string, StoredVertex>();
+  const incoming = new Map<string, Map<string, Set<string>>>(); // target → label → sources
+
+  const link = (vertex: StoredVertex, add: boolean) => {
+    for (const edge of vertex.edges) {
+      const byLabel = incoming.get(edge.to.id) ?? new Map<string, Set<string>>();
+      incoming.set(edge.to.id, byLabel);
+      const sources = byLabel.get(edge.label) ?? new Set<string>();
+      byLabel.set(edge.label, sources);
+      if (add) sources.add(vertex.id);
+      else sources.delete(vertex.id);
+    }
+  };
+
+  const put = (next: StoredVertex) => {
+    const previous = vertices.get(next.id);
+    if (previous) link(previous, false);
+    vertices.set(next.id, next);
+    link(next, true);
+  };
+
+  const applyOne = (command: GraphCommand): 'applied' | 'stale' => {
+    const current = vertices.get(command.id);
+    if (current && current.version >= command.version) return 'stale';
+    if (command.kind === 'tombstone_vertex') {
+      put({ label: command.label, id: command.id, version: command.version, deleted: true, properties: {}, edges: [] });
+      return 'applied';
+    }
+    const { label, id, version, properties, edges } = command;
+    for (const edge of edges) {
+      if (!vertices.has(edge.to.id)) {
+        put({ label: edge.to.label, id: edge.to.id, version: 0, deleted: false, properties: {}, edges: [] });
+      }
+    }
+    put({ label, id, version, deleted: false, properties: { ...properties }, edges: [...edges] });
+    return 'applied';
+  };
+
+  return {
+    apply(commands): Promise<ApplyResult> {
+      let applied = 0;
+      let stale = 0;
+      for (const command of commands) {
+        if (applyOne(command) === 'applied') applied++;
+        else stale++;
+      }
+      return Promise.resolve({ ...emptyResult, applied, stale });
+    },
+    get(ids) {
+      const found = new Map<string, StoredVertex>();
+      for (const id of ids) {
+        const vertex = vertices.get(id);
+        if (vertex) found.set(id, vertex);
+      }
+      return Promise.resolve(found);
+    },
+    sources(id, label) {
+      const ids = [...(incoming.get(id)?.get(label) ?? [])].filter((s) => vertices.get(s)?.deleted === false);
+      return Promise.resolve(ids.sort());
+    },
+    scan(limit, after): Promise<Page<VersionEntry>> {
+      const ids = [...vertices.keys()].filter((id) => after === undefined || id > after).sort().slice(0, limit);
+      const items = ids.map((id) => {
+        const v = vertices.get(id);
+        return { id, version: v?.version ?? 0, deleted: v?.deleted ?? false };
+      });
+      const last = ids.at(-1);
+      return Promise.resolve(ids.length === limit && last !== undefined ? { items, next: last } : { items });
+    },
+    purge() {
+      let purged = 0;
+      for (const [id, vertex] of vertices) {
+        const referenced = [...(incoming.get(id)?.values() ?? [])].some((s) => s.size > 0);
+        if (vertex.deleted || (vertex.version === 0 && !referenced)) {
+          vertices.delete(id);
+          purged++;
+        }
+      }
+      return Promise.resolve(purged);
+    },
+    close: () => Promise.resolve(),
+    size() {
+      let edges = 0;
+      let live = 0;
+      for (const v of vertices.values()) {
+        if (v.deleted) continue;
+        live++;
+        edges += v.edges.length;
+      }
+      return { vertices: live, edges };
+    },
+  };
+}

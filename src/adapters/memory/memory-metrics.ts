@@ -1,0 +1,29 @@
+import type { CounterName, HistogramName, Metrics } from '../../ports/index.ts';
+
+/** Metrics kept in process: totals per (name, leg), for the demo summary and tests. */
+export function createMemoryMetrics(): Metrics & {
+  total(name: CounterName, leg?: string): number;
+  lastHeartbeat(leg: string): number | undefined;
+} {
+  const counters = new Map<string, number>();
+  const heartbeats = new Map<string, number>();
+  return {
+    count(name, leg, value = 1) {
+      const key = `${name}|${leg}`;
+      counters.set(key, (counters.get(key) ?? 0) + value);
+    },
+    observe(_name: HistogramName, _leg: string, _value: number) {
+      // Histograms are the Prometheus adapter's job; totals are enough in memory.
+    },
+    heartbeat: (leg, at) => void heartbeats.set(leg, at),
+    total(name, leg) {
+      let sum = 0;
+      for (const [key, value] of counters) {
+        const [n, l] = key.split('|');
+        if (n === name && (leg === undefined || l === leg)) sum += value;
+      }
+      return sum;
+    },
+    lastHeartbeat: (leg) => heartbeats.get(leg),
+  };
+}

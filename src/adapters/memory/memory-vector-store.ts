@@ -1,0 +1,79 @@
+import type { ApplyResult, VectorWrite } from '../../domain/index.ts';
+import type { Page, SearchHit, StoredDocument, VectorStore, VersionEntry } from '../../ports/index.ts';
+
+/** The reference VectorStore: documents per index, version-guarded, exact cosine k-NN. */
+export function createMemoryVectorStore(): VectorStore & { count(index: string): number } {
+  const indices = new Map<string, Map<string, StoredDocument>>();
+  const docs = (index: string) => {
+    let found = indices.get(index);
+    if (!found) indices.set(index, (found = new Map()));
+    return found;
+  };
+
+  const writeOne = (write: VectorWrite): 'applied' | 'stale' => {
+    const current = docs(write.index).get(write.id);
+    if (current && current.version >= write.version) return 'stale';
+    const { index, id, version } = write;
+    if (write.kind === 'tombstone') {
+      docs(index).set(id, { index, id, version, deleted: true, fields: {} });
+    } else {
+      const { fields, textHash, modelId, embedding } = write;
+      docs(index).set(id, { index, id, version, deleted: false, fields: { ...fields }, textHash, modelId, embedding });
+    }
+    return 'applied';
+  };
+
+  return {
+    get(index, ids) {
+      const found = new Map<string, StoredDocument>();
+      const all = docs(index);
+      for (const id of ids) {
+        const doc = all.get(id);
+        if (doc) found.set(id, doc);
+      }
+      return Promise.resolve(found);
+    },
+    write(writes): Promise<ApplyResult> {
+      let applied = 0;
+      let stale = 0;
+      for (const write of writes) {
+        if (writeOne(write) === 'applied') applied++;
+        else stale++;
+      }
+      return Promise.resolve({ applied, stale, rejected: [] });
+    },
+    search(index, vector, k): Promise<SearchHit[]> {
+      const hits: SearchHit[] = [];
+      for (const doc of docs(index).values()) {
+        if (doc.deleted || !doc.embedding) continue;
+        hits.push({ id: doc.id, score: cosine(vector, doc.embedding), fields: doc.fields });
+      }
+      return Promise.resolve(hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, k));
+    },
+    scan(index, limit, after): Promise<Page<VersionEntry>> {
+      const ids = [...docs(index).keys()].filter((id) => after === undefined || id > after).sort().slice(0, limit);
+      const items = ids.map((id) => {
+        const d = docs(index).get(id);
+        return { id, version: d?.version ?? 0, deleted: d?.deleted ?? false };
+      });
+      const last = ids.at(-1);
+      return Promise.resolve(ids.length === limit && last !== undefined ? { items, next: last } : { items });
+    },
+    close: () => Promise.resolve(),
+    count: (index) => [...docs(index).values()].filter((d) => !d.deleted).length,
+  };
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  return na && nb ? dot / Math.sqrt(na * nb) : 0;
+}

@@ -1,0 +1,12 @@
+import type { BankingEntityType } from './banking-entities.ts';
+
+/** One topic per entity type (keyed by entity_id), named in the plural. */
+export const BANKING_TOPICS: Readonly<Record<BankingEntityType, string>> = {
+  person: 'persons',
+  company: 'companies',
+  account: 'accounts',
+  transaction: 'transactions',
+};
+
+export const topicFor = (entityType: string): string =>
+  (BANKING_TOPICS as Readonly<Record<string, string>>)[entityType] ?? `${entityType}s`;

@@ -1,0 +1,56 @@
+/** A message to append; `key` is the entity_id so a key's messages stay ordered. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly payload: Uint8Array;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/** A delivered message. `id` is opaque and only meaningful to the log that delivered it. */
+export interface ReceivedMessage {
+  readonly id: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly payload: Uint8Array;
+  readonly properties: Readonly<Record<string, string>>;
+  /** How many times the log has delivered this message before (0 on first delivery). */
+  readonly redeliveryCount: number;
+  readonly publishTime: number;
+}
+
+/** Which messages the log made durable; the rest failed and may be published again. */
+export interface PublishResult {
+  readonly persisted: number;
+  readonly failed: readonly { readonly position: number; readonly reason: string }[];
+}
+
+export type SubscriptionType = 'Exclusive' | 'Shared' | 'Failover' | 'Key_Shared';
+
+export interface SubscribeOptions {
+  readonly topics: readonly string[];
+  readonly subscription: string;
+  readonly type?: SubscriptionType;
+  readonly consumerName?: string;
+}
+
+/**
+ * One leg's view of the log: at-least-once delivery. Nothing is removed from the backlog
+ * until it is acked; a closed subscription's unacked messages are delivered again.
+ */
+export interface Subscription {
+  /** Up to `max` messages; waits at most `maxWaitMs` for the first one. */
+  receive(max: number, maxWaitMs: number): Promise<ReceivedMessage[]>;
+  ack(messages: readonly ReceivedMessage[]): Promise<void>;
+  /** Give messages back for later redelivery (their redeliveryCount grows). */
+  nack(messages: readonly ReceivedMessage[]): Promise<void>;
+  /** Messages not yet acked by this subscription, across its topics. */
+  backlog(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The source of truth: an append-only, keyed, topic-partitioned log. */
+export interface EventLog {
+  publish(messages: readonly OutgoingMessage[]): Promise<PublishResult>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}

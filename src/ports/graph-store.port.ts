@@ -1,0 +1,43 @@
+import type { ApplyResult, GraphCommand, OwnedEdge, PropertyValue } from '../domain/index.ts';
+
+/** A vertex as the store holds it. Placeholders exist only because an edge points at them. */
+export interface StoredVertex {
+  readonly label: string;
+  readonly id: string;
+  /** 0 for a placeholder that no event has filled yet. */
+  readonly version: number;
+  readonly deleted: boolean;
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  readonly edges: readonly OwnedEdge[];
+}
+
+export interface VersionEntry {
+  readonly id: string;
+  readonly version: number;
+  readonly deleted: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass back to get the next page; absent on the last one. */
+  readonly next?: string;
+}
+
+/** The property graph read model, guarded per entity by version. */
+export interface GraphStore {
+  /** Apply a batch; every command is version-guarded. Throws retryable errors for transient failures. */
+  apply(commands: readonly GraphCommand[]): Promise<ApplyResult>;
+  /** Vertices by id (tombstoned ones included, flagged); missing ids are absent. */
+  get(ids: readonly string[]): Promise<Map<string, StoredVertex>>;
+  /** Ids of vertices with an edge `label` pointing at `id` (live vertices only). */
+  sources(id: string, label: string): Promise<string[]>;
+  /** All ids with versions, page by page, in id order (reconciliation). */
+  scan(limit: number, after?: string): Promise<Page<VersionEntry>>;
+  /**
+   * Remove tombstones and orphan placeholders (no edge points at them any more); returns how
+   * many vertices went. An explicit, documented job (docs/adr/0002): once a tombstone is
+   * purged, an older event for that id replayed later would apply again.
+   */
+  purge(): Promise<number>;
+  close(): Promise<void>;
+}

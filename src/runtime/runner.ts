@@ -1,0 +1,36 @@
+import type { Target } from '../projections/projection.ts';
+import type { ReceivedMessage } from '../ports/index.ts';
+import { processBatch } from './process-batch.ts';
+import type { Leg, RunnerDeps, RunnerOptions } from './leg.ts';
+import { newLegStats, type LegStats } from './leg-stats.ts';
+
+/**
+ * The projection runner for one leg: receive a batch → validate → project → one batched
+ * store write → dead letters → ack, until aborted (or drained, when asked to stop then).
+ */
+export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, options: RunnerOptions): Promise<LegStats> {
+  const stats = newLegStats();
+  const { subscription, metrics, clock } = deps;
+  while (!options.signal?.aborted) {
+    const messages: ReceivedMessage[] = await subscription.receive(options.batchSize, options.maxWaitMs);
+    metrics.heartbeat(leg.name, clock.now());
+    if (!messages.length) {
+      if (options.stopWhenDrained && (await subscription.backlog()) === 0) break;
+      continue;
+    }
+    const started = clock.now();
+    try {
+      await processBatch(leg, deps, options, messages, stats);
+    } catch (error) {
+      // Only an abort during transient retries gets here: the batch stays unacked and the
+      // log delivers it again to whoever consumes next.
+      if (options.signal?.aborted) break;
+      throw error;
+    }
+    stats.batches += 1;
+    metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000);
+    metrics.observe('batch_size', leg.name, messages.length);
+    options.onBatch?.(leg.name, messages.length);
+  }
+  return stats;
+}

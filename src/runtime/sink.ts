@@ -1,0 +1,15 @@
+import type { ApplyResult } from '../domain/index.ts';
+
+/** What a sink adds to a store's result: how embeddings were resolved (vector leg only). */
+export interface SinkResult extends ApplyResult {
+  readonly embeddingsComputed: number;
+  readonly embeddingsReused: number;
+}
+
+/**
+ * Where a leg's commands go. `rejected[].position` indexes the commands passed in;
+ * transient failures are thrown as retryable RefractErrors, never reported as rejected.
+ */
+export interface LegSink<C> {
+  apply(commands: readonly C[]): Promise<SinkResult>;
+}
