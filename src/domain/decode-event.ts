@@ -32,7 +32,6 @@ export function decodeEvent(
     throw new RefractError('EVENT.INVALID', 'event must be a JSON object', { field: '(event)', value: preview(raw) });
   }
   const event = check(entityEventSchema, upcast(raw as Record<string, unknown>), '');
-  if (event.event_type === 'delete') return event;
   const payloadSchema = catalog[event.entity_type];
   if (!payloadSchema) {
     throw new RefractError('EVENT.UNKNOWN_ENTITY_TYPE', `entity_type "${event.entity_type}" is not known`, {
@@ -41,7 +40,7 @@ export function decodeEvent(
       known: Object.keys(catalog),
     });
   }
-  check(payloadSchema, event.payload, 'payload.');
+  if (event.event_type !== 'delete') check(payloadSchema, event.payload, 'payload.');
   return event;
 }
 

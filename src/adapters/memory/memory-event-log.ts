@@ -5,7 +5,10 @@ export interface MemoryEventLogOptions {
   readonly seed?: number;
   /** Chance that a publish is stored twice, as a producer retry without deduplication would. */
   readonly duplicateRate?: number;
-  /** Chance, per delivered message, that an unacked message is also delivered again (an ack timeout). */
+  /**
+   * Chance, per delivered message, that an earlier delivery is repeated, acked or not: an ack
+   * lost on the way, or an ack timeout that fired while the consumer was still working.
+   */
   readonly redeliveryRate?: number;
   /** Shuffle each batch, so keys and versions arrive in any order. */
   readonly shuffle?: boolean;
@@ -19,6 +22,7 @@ interface SubState {
   readonly again: Delivery[];
   readonly inflight: Map<string, { count: number; consumer: number }>;
   readonly acked: Set<string>;
+  readonly delivered: string[];
 }
 
 /**
@@ -53,13 +57,13 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
       sub.cursors.set(topic, cursor);
     }
     if (options.redeliveryRate) {
-      const unacked = [...sub.inflight.entries()];
-      for (let i = 0; i < out.length && unacked.length; i++) {
+      const fresh = out.length;
+      for (let i = 0; i < fresh && sub.delivered.length; i++) {
         if (random() >= options.redeliveryRate) continue;
-        const [id, state] = unacked[Math.floor(random() * unacked.length)] ?? [];
-        const message = id ? find(id) : undefined;
-        if (message && state) out.push({ message, count: ++state.count });
+        const message = find(sub.delivered[Math.floor(random() * sub.delivered.length)] ?? '');
+        if (message) out.push({ message, count: (sub.inflight.get(message.id)?.count ?? 0) + 1 });
       }
+      for (const d of out.slice(0, fresh)) if (d.count === 0) sub.delivered.push(d.message.id);
     }
     if (options.shuffle) shuffle(out, random);
     for (const d of out) {
@@ -140,7 +144,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
     subscribe(opts: SubscribeOptions) {
       let sub = subs.get(opts.subscription);
       if (!sub) {
-        sub = { topics: [...opts.topics], cursors: new Map(), again: [], inflight: new Map(), acked: new Set() };
+        sub = { topics: [...opts.topics], cursors: new Map(), again: [], inflight: new Map(), acked: new Set(), delivered: [] };
         subs.set(opts.subscription, sub);
       }
       return Promise.resolve(subscription(sub));

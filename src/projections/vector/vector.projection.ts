@@ -20,8 +20,8 @@ export const vectorProjection = defineProjection({
     const fieldNames = FIELDS[event.entity_type];
     if (!fieldNames) return [];
     const { entity_type: index, entity_id: id, version } = event;
-    const text = event.text_for_embedding?.trim();
-    if (event.event_type === 'delete' || !text) return [{ kind: 'tombstone_document', index, id, version }];
+    const text = event.text_for_embedding;
+    if (event.event_type === 'delete' || !text?.trim()) return [{ kind: 'tombstone_document', index, id, version }];
     const fields: Record<string, PropertyValue> = { entity_type: index };
     for (const name of fieldNames) {
       const value = event.payload[name];

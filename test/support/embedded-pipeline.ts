@@ -1,0 +1,66 @@
+import { createHashingEmbedder } from '../../src/adapters/embedding/hashing-embedder.ts';
+import { createMemoryDeadLetters } from '../../src/adapters/memory/memory-dead-letters.ts';
+import { createMemoryEventLog, type MemoryEventLogOptions } from '../../src/adapters/memory/memory-event-log.ts';
+import { createMemoryGraphStore } from '../../src/adapters/memory/memory-graph-store.ts';
+import { createMemoryMetrics } from '../../src/adapters/memory/memory-metrics.ts';
+import { createMemoryVectorStore } from '../../src/adapters/memory/memory-vector-store.ts';
+import { createSystemClock } from '../../src/adapters/memory/system-clock.ts';
+import { BANKING_PAYLOADS, BANKING_TOPICS, encodeEvent, type EntityEvent } from '../../src/domain/index.ts';
+import type { Embedder, EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
+import { projectionsFor } from '../../src/projections/registry.ts';
+import { createGraphSink, createVectorSink, runLeg, type RunnerOptions } from '../../src/runtime/index.ts';
+import { seededRandom } from '../../src/adapters/memory/seeded-random.ts';
+
+export const TOPICS = Object.values(BANKING_TOPICS);
+export const FAST_OPTIONS: RunnerOptions = {
+  batchSize: 100, maxWaitMs: 5, maxRedeliveries: 5, stopWhenDrained: true,
+  retry: { initialDelayMs: 1, maxDelayMs: 5 },
+};
+
+export interface PipelineParts {
+  log: EventLog;
+  graph: GraphStore;
+  vectors: VectorStore;
+  embedder: Embedder;
+}
+
+/** Embedded parts for tests; any of them can be swapped for a real adapter or a spy. */
+export function embeddedParts(logOptions: MemoryEventLogOptions = {}, overrides: Partial<PipelineParts> = {}) {
+  const log = createMemoryEventLog(logOptions);
+  return {
+    log,
+    graph: createMemoryGraphStore(),
+    vectors: createMemoryVectorStore(),
+    embedder: createHashingEmbedder(),
+    deadLetters: createMemoryDeadLetters(),
+    metrics: createMemoryMetrics(),
+    clock: createSystemClock(),
+    ...overrides,
+  };
+}
+export type Parts = ReturnType<typeof embeddedParts>;
+
+export const publishEvents = (log: EventLog, events: readonly EntityEvent[]) =>
+  log.publish(events.map((e) => ({ topic: BANKING_TOPICS[e.entity_type as keyof typeof BANKING_TOPICS] ?? 'unknown', key: e.entity_id, payload: encodeEvent(e), properties: {} })));
+
+/** Starts the graph and the vector leg side by side; `done` resolves when both are drained. */
+export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions> = {}) {
+  const opts = { ...FAST_OPTIONS, ...options };
+  const subscriptions = {
+    graph: await parts.log.subscribe({ topics: TOPICS, subscription: 'graph' }),
+    vector: await parts.log.subscribe({ topics: TOPICS, subscription: 'vector' }),
+  };
+  const deps = (name: 'graph' | 'vector') => ({
+    subscription: subscriptions[name], deadLetters: parts.deadLetters, metrics: parts.metrics, clock: parts.clock,
+    catalog: BANKING_PAYLOADS, random: seededRandom(3),
+  });
+  const done = Promise.all([
+    runLeg({ name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(parts.graph) }, deps('graph'), opts),
+    runLeg({ name: 'vector', projections: projectionsFor('vector'), sink: createVectorSink(parts.vectors, parts.embedder) }, deps('vector'), opts),
+  ]).then(([graph, vector]) => ({ graph, vector }));
+  return { done, subscriptions };
+}
+
+/** Runs both legs until both subscriptions are drained. */
+export const runBothLegs = async (parts: Parts, options: Partial<RunnerOptions> = {}) =>
+  (await startBothLegs(parts, options)).done;
