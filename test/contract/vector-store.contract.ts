@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { VectorWrite } from '../../src/domain/index.ts';
+import type { VectorStore } from '../../src/ports/index.ts';
+
+const DIM = 384;
+const unit = (hot: number) => {
+  const v = new Float32Array(DIM);
+  v[hot] = 1;
+  return v;
+};
+
+/** What every VectorStore must do. `index` is unique per test run on shared servers. */
+export function vectorStoreContract(name: string, makeStore: () => Promise<{ store: VectorStore; index: string }>) {
+  const doc = (index: string, id: string, version: number, hot: number, city = 'Lyon'): VectorWrite => ({
+    kind: 'index', index, id, version, fields: { entity_type: 'person', city }, textHash: `h${hot}`, modelId: 'test', embedding: unit(hot),
+  });
+
+  describe(`VectorStore contract: ${name}`, () => {
+    describe('when documents are written', () => {
+      it('returns them by id with version, fields, text hash and embedding', async () => {
+        const { store, index } = await makeStore();
+        expect(await store.write([doc(index, 'a', 1, 0), doc(index, 'b', 2, 1)])).toEqual({ applied: 2, stale: 0, rejected: [] });
+        const found = await store.get(index, ['a', 'b', 'missing']);
+        expect([...found.keys()].sort()).toEqual(['a', 'b']);
+        expect(found.get('b')).toMatchObject({ id: 'b', version: 2, deleted: false, fields: { city: 'Lyon' }, textHash: 'h1', modelId: 'test' });
+        expect(Array.from(found.get('b')?.embedding ?? []).indexOf(1)).toBe(1);
+      });
+    });
+
+    describe('when versions arrive out of order', () => {
+      it('keeps the newest; a conflict is stale, never an error', async () => {
+        const { store, index } = await makeStore();
+        await store.write([doc(index, 'a', 5, 0, 'Paris')]);
+        expect(await store.write([doc(index, 'a', 5, 1), doc(index, 'a', 3, 2)])).toEqual({ applied: 0, stale: 2, rejected: [] });
+        expect((await store.get(index, ['a'])).get('a')).toMatchObject({ version: 5, fields: { city: 'Paris' } });
+      });
+    });
+
+    describe('when a document is tombstoned', () => {
+      it('keeps the tombstone version, hides it from search, and refuses older writes', async () => {
+        const { store, index } = await makeStore();
+        await store.write([doc(index, 'a', 1, 0), doc(index, 'b', 1, 0), { kind: 'tombstone', index, id: 'a', version: 2 }]);
+        expect(await store.write([doc(index, 'a', 1, 0)])).toMatchObject({ stale: 1 });
+        expect((await store.get(index, ['a'])).get('a')).toMatchObject({ deleted: true, version: 2 });
+        expect((await store.search(index, unit(0), 5)).map((h) => h.id)).toEqual(['b']);
+      });
+    });
+
+    describe('when searched', () => {
+      it('returns the k nearest live documents by cosine similarity, best first', async () => {
+        const { store, index } = await makeStore();
+        const near = new Float32Array(DIM);
+        near[3] = 0.9;
+        near[4] = 0.1;
+        await store.write([doc(index, 'x', 1, 3), doc(index, 'y', 1, 4), doc(index, 'z', 1, 5)]);
+        const hits = await store.search(index, near, 2);
+        expect(hits.map((h) => h.id)).toEqual(['x', 'y']);
+        expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? 1);
+        expect(hits[0]?.fields).toMatchObject({ city: 'Lyon' });
+      });
+    });
+
+    describe('when scanned page by page', () => {
+      it('lists every id with its version, tombstones included', async () => {
+        const { store, index } = await makeStore();
+        await store.write([...Array.from({ length: 5 }, (_, i) => doc(index, `d${i}`, i + 1, i)), { kind: 'tombstone', index, id: 'd9', version: 7 }]);
+        const seen: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await store.scan(index, 2, after);
+          seen.push(...page.items.map((i) => `${i.id}@${i.version}${i.deleted ? 'x' : ''}`));
+          after = page.next;
+        } while (after !== undefined);
+        expect(seen).toEqual(['d0@1', 'd1@2', 'd2@3', 'd3@4', 'd4@5', 'd9@7x']);
+      });
+    });
+  });
+}
