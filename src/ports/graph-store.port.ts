@@ -39,5 +39,7 @@ export interface GraphStore {
    * purged, an older event for that id replayed later would apply again.
    */
   purge(): Promise<number>;
+  /** Live vertices (placeholders included) and the edges they own. */
+  count(): Promise<{ vertices: number; edges: number }>;
   close(): Promise<void>;
 }

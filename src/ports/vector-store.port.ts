@@ -27,5 +27,7 @@ export interface VectorStore {
   /** The k nearest live documents by cosine similarity. */
   search(index: string, vector: Float32Array, k: number): Promise<SearchHit[]>;
   scan(index: string, limit: number, after?: string): Promise<Page<VersionEntry>>;
+  /** Live (not tombstoned) documents in an index. */
+  count(index: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -87,6 +87,15 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       });
     });
 
+    describe('when counted', () => {
+      it('counts live vertices (placeholders too) and their owned edges, not tombstones', async () => {
+        const store = await makeStore();
+        const before = await store.count();
+        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'person', id: id('gone'), version: 1 }]);
+        expect(await store.count()).toEqual({ vertices: before.vertices + 2, edges: before.edges + 1 });
+      });
+    });
+
     describe('when scanned page by page', () => {
       it('lists every id with its version, in id order', async () => {
         const store = await makeStore();

@@ -37,9 +37,10 @@ export function vectorStoreContract(name: string, makeStore: () => Promise<{ sto
     });
 
     describe('when a document is tombstoned', () => {
-      it('keeps the tombstone version, hides it from search, and refuses older writes', async () => {
+      it('keeps the tombstone version, hides it from search and count, and refuses older writes', async () => {
         const { store, index } = await makeStore();
         await store.write([doc(index, 'a', 1, 0), doc(index, 'b', 1, 0), { kind: 'tombstone', index, id: 'a', version: 2 }]);
+        expect(await store.count(index)).toBe(1);
         expect(await store.write([doc(index, 'a', 1, 0)])).toMatchObject({ stale: 1 });
         expect((await store.get(index, ['a'])).get('a')).toMatchObject({ deleted: true, version: 2 });
         expect((await store.search(index, unit(0), 5)).map((h) => h.id)).toEqual(['b']);

@@ -25,7 +25,7 @@ export interface PipelineParts {
 }
 
 /** Embedded parts for tests; any of them can be swapped for a real adapter or a spy. */
-export function embeddedParts(logOptions: MemoryEventLogOptions = {}, overrides: Partial<PipelineParts> = {}) {
+export function embeddedParts(logOptions: MemoryEventLogOptions = {}, overrides: Partial<Omit<PipelineParts, "log">> = {}) {
   const log = createMemoryEventLog(logOptions);
   return {
     log,

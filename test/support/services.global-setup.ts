@@ -4,7 +4,8 @@ import { selectServices } from '../../scripts/services/registry.ts';
 import { probeOnce, startService, stopService } from '../../scripts/services/run-service.ts';
 import type { ServiceDefinition } from '../../scripts/services/service.ts';
 import { dockerEngine } from './docker-engine.ts';
-import { endpointsFor, type ServiceEndpoints } from './endpoint-urls.ts';
+import { endpointsFor } from './endpoint-urls.ts';
+import type { ServiceEndpoints } from './endpoints.ts';
 import { startServiceContainer } from './service-containers.ts';
 
 /**
@@ -39,7 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await teardown();
     throw error;
   }
-  project.provide('refractServices', endpoints as ServiceEndpoints);
+  const provided: ServiceEndpoints = endpoints;
+  project.provide('refractServices', provided);
   return teardown;
 }
 

@@ -5,7 +5,7 @@ import type { GraphStore, Page, StoredVertex, VersionEntry } from '../../ports/i
  * The reference GraphStore: a map of vertices guarded by version. Edges live on the vertex
  * that owns them; a reverse index answers `sources` without a scan.
  */
-export function createMemoryGraphStore(): GraphStore & { size(): { vertices: number; edges: number } } {
+export function createMemoryGraphStore(): GraphStore {
   const vertices = new Map<string, StoredVertex>();
   const incoming = new Map<string, Map<string, Set<string>>>(); // target → label → sources
 
@@ -87,7 +87,7 @@ export function createMemoryGraphStore(): GraphStore & { size(): { vertices: num
       return Promise.resolve(purged);
     },
     close: () => Promise.resolve(),
-    size() {
+    count() {
       let edges = 0;
       let live = 0;
       for (const v of vertices.values()) {
@@ -95,7 +95,7 @@ export function createMemoryGraphStore(): GraphStore & { size(): { vertices: num
         live++;
         edges += v.edges.length;
       }
-      return { vertices: live, edges };
+      return Promise.resolve({ vertices: live, edges });
     },
   };
 }

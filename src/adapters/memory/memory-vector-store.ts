@@ -2,7 +2,7 @@ import type { ApplyResult, VectorWrite } from '../../domain/index.ts';
 import type { Page, SearchHit, StoredDocument, VectorStore, VersionEntry } from '../../ports/index.ts';
 
 /** The reference VectorStore: documents per index, version-guarded, exact cosine k-NN. */
-export function createMemoryVectorStore(): VectorStore & { count(index: string): number } {
+export function createMemoryVectorStore(): VectorStore {
   const indices = new Map<string, Map<string, StoredDocument>>();
   const docs = (index: string) => {
     let found = indices.get(index);
@@ -60,7 +60,7 @@ export function createMemoryVectorStore(): VectorStore & { count(index: string):
       return Promise.resolve(ids.length === limit && last !== undefined ? { items, next: last } : { items });
     },
     close: () => Promise.resolve(),
-    count: (index) => [...docs(index).values()].filter((d) => !d.deleted).length,
+    count: (index) => Promise.resolve([...docs(index).values()].filter((d) => !d.deleted).length),
   };
 }
 

@@ -1,0 +1,104 @@
+import type { Command } from 'commander';
+import os from 'node:os';
+import { loadConfig } from '../../config/config.ts';
+import { buildContainer, resolvePipeline, type Pipeline } from '../../container/container.ts';
+import { generateBankingEvents } from '../../synthetic/banking-generator.ts';
+import { createProgress } from '../progress.ts';
+import { adapterFlags, configFlags } from './shared-flags.ts';
+import { similarPersonsWithMoneyTrail, type PersonAnswer } from './demo-query.ts';
+import { runBothLegs } from './run-legs.ts';
+
+interface DemoFlags {
+  entities: string;
+  seed: string;
+  query: string;
+  k: string;
+  duplicates: string;
+  malformed: string;
+}
+
+export function registerDemoCommand(program: Command): void {
+  const command = program
+    .command('demo')
+    .description('generate banking events, publish them, run both legs to completion, print a summary and answer a query')
+    .option('--entities <n>', 'distinct entities to generate', '5000')
+    .option('--seed <n>', 'seed for reproducible data', '42')
+    .option('--query <text>', 'text to find similar persons for', 'a nurse who looks after sick children')
+    .option('--k <n>', 'how many similar persons', '3')
+    .option('--duplicates <share>', 'share of events published twice', '0.02')
+    .option('--malformed <share>', 'share of extra malformed events', '0.005');
+  adapterFlags(command).action(async (flags: DemoFlags & Record<string, unknown>) => {
+    const config = loadConfig(configFlags(flags));
+    const p = await resolvePipeline(buildContainer(config));
+    try {
+      await demo(p, flags);
+    } finally {
+      await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
+    }
+  });
+}
+
+async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
+  const say = (line = '') => process.stdout.write(`${line}\n`);
+  say(`Refract demo: event log=${p.config.eventLog} graph=${p.config.graph} vectors=${p.config.vectors} embedder=${p.embedder.modelId}`);
+  const messages = generateBankingEvents({
+    seed: Number(flags.seed), entities: Number(flags.entities),
+    duplicateShare: Number(flags.duplicates), malformedShare: Number(flags.malformed),
+  });
+  say(`generated ${messages.length} messages for ${flags.entities} entities (seed ${flags.seed})`);
+  const progress = createProgress();
+  const started = performance.now();
+  for (let i = 0; i < messages.length; i += 1000) {
+    const chunk = messages.slice(i, i + 1000).map((m) => {
+      const properties: Record<string, string> = m.event
+        ? { event_id: m.event.event_id, entity_type: m.event.entity_type, version: String(m.event.version) }
+        : {};
+      return { topic: m.topic, key: m.key, payload: m.payload, properties };
+    });
+    const result = await p.log.publish(chunk);
+    if (result.failed.length) throw new Error(`publish failed for ${result.failed.length} messages: ${result.failed[0]?.reason ?? ''}`);
+    progress.update('publish', Math.min(i + 1000, messages.length), messages.length);
+  }
+  const received = { graph: 0, vector: 0 };
+  const stats = await runBothLegs(p, {
+    stopWhenDrained: true,
+    onBatch: (leg, n) => {
+      received[leg as 'graph' | 'vector'] += n;
+      progress.update(leg, Math.min(received[leg as 'graph' | 'vector'], messages.length), messages.length);
+    },
+  });
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  const counts = await p.graph.count();
+  const documents = (await p.vectors.count('person')) + (await p.vectors.count('company'));
+
+  say();
+  say(`Summary (${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version})`);
+  say(`  published        ${messages.length} messages in ${seconds.toFixed(2)} s: ${Math.round(messages.length / seconds)} events/s through both legs`);
+  for (const leg of ['graph', 'vector'] as const) {
+    const s = stats[leg];
+    say(`  ${leg.padEnd(6)} leg      received ${s.received}, applied ${s.applied}, stale ${s.stale}, dead-lettered ${s.deadLettered}, retries ${s.storeRetries}`);
+  }
+  say(`  embeddings       computed ${stats.vector.embeddingsComputed}, reused ${stats.vector.embeddingsReused}`);
+  say(`  read models      ${counts.vertices} vertices, ${counts.edges} edges, ${documents} vector documents`);
+  const letters = await p.deadLetters.list('graph', 3);
+  if (letters.length) say(`  dead letter e.g. [${letters[0]?.code ?? ''}] ${letters[0]?.reason ?? ''}`);
+
+  const k = Number(flags.k);
+  say();
+  say(`Query: the ${k} persons most like "${flags.query}", their accounts, and who their latest payments went to`);
+  printAnswers(say, await similarPersonsWithMoneyTrail(p, flags.query, k));
+}
+
+function printAnswers(say: (line?: string) => void, answers: readonly PersonAnswer[]): void {
+  if (!answers.length) say('  (no persons indexed)');
+  answers.forEach((a, i) => {
+    say(`  ${i + 1}. ${a.name} (${a.id}), ${a.occupation} in ${a.city}  score ${a.score.toFixed(3)}`);
+    if (!a.accounts.length) say('       no accounts');
+    for (const account of a.accounts) {
+      say(`       account ${account.id} ${account.iban}`);
+      for (const t of account.latest) say(`         ${t.at.slice(0, 10)}  ${t.amount.toFixed(2).padStart(10)} ${t.currency} → ${t.counterparty}`);
+      if (!account.latest.length) say('         no outgoing transactions');
+    }
+  });
+}

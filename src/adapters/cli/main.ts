@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { isRefractError } from '../../domain/index.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+
+const program = new Command('refract')
+  .description('Event-sourced projections from a log into a property graph and a k-NN vector index')
+  .showHelpAfterError();
+registerDemoCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const code = isRefractError(error) ? ` [${error.code}]` : '';
+  process.stderr.write(`refract: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+  process.exitCode = 1;
+});

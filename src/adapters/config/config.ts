@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { RefractError } from '../../domain/index.ts';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+
+/** Every setting Refract reads, with its default. Env vars and CLI flags map onto it. */
+export const configSchema = z.object({
+  eventLog: z.enum(['memory', 'pulsar']).default('memory'),
+  graph: z.enum(['memory', 'janusgraph']).default('memory'),
+  vectors: z.enum(['memory', 'opensearch']).default('memory'),
+  embedder: z.enum(['hashing', 'minilm']).default('hashing'),
+  pulsarUrl: z.url().default('http://127.0.0.1:8080'),
+  pulsarTenant: z.string().min(1).default('refract'),
+  pulsarNamespace: z.string().min(1).default('banking'),
+  janusgraphUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8182/gremlin'),
+  opensearchUrl: z.url().default('http://127.0.0.1:9200'),
+  modelDir: z.string().min(1).default('.models/all-MiniLM-L6-v2'),
+  batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
+  maxWaitMs: z.coerce.number().int().min(0).max(60_000).default(50),
+  maxRedeliveries: z.coerce.number().int().min(0).max(100).default(5),
+  metricsPort: port.optional(),
+});
+
+export type RefractConfig = z.infer<typeof configSchema>;
+
+/** Environment variable for each setting: REFRACT_ plus the name in upper snake case. */
+export const envName = (key: string) => `REFRACT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/**
+ * Builds the configuration from defaults ← environment ← flags, and fails at start-up with
+ * a message that names the setting, where it came from, and the bad value.
+ */
+export function loadConfig(flags: Readonly<Record<string, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): RefractConfig {
+  const raw: Record<string, unknown> = {};
+  const origin: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const fromEnv = env[envName(key)];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      raw[key] = fromEnv;
+      origin[key] = `environment variable ${envName(key)}`;
+    }
+    if (flags[key] !== undefined) {
+      raw[key] = flags[key];
+      origin[key] = `flag --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    }
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? '(config)');
+  throw new RefractError(
+    'CONFIG.INVALID',
+    `setting "${key}" from ${origin[key] ?? 'defaults'} is invalid: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(raw[key])})`,
+    { field: key, value: raw[key] },
+  );
+}

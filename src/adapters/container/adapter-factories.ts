@@ -1,0 +1,50 @@
+import type { RefractConfig } from '../config/config.ts';
+import type { Embedder, EventLog, GraphStore, VectorStore } from '../../ports/index.ts';
+import { createHashingEmbedder } from '../embedding/hashing-embedder.ts';
+import { createMemoryEventLog } from '../memory/memory-event-log.ts';
+import { createMemoryGraphStore } from '../memory/memory-graph-store.ts';
+import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
+
+/**
+ * One factory per adapter choice. Server adapters are imported lazily, so the embedded
+ * demo never loads a driver it does not use.
+ */
+export async function createEventLog(config: RefractConfig): Promise<EventLog> {
+  switch (config.eventLog) {
+    case 'memory':
+      return createMemoryEventLog();
+    case 'pulsar':
+      throw unavailable('event log', 'pulsar');
+  }
+}
+
+export async function createGraphStore(config: RefractConfig): Promise<GraphStore> {
+  switch (config.graph) {
+    case 'memory':
+      return createMemoryGraphStore();
+    case 'janusgraph':
+      throw unavailable('graph store', 'janusgraph');
+  }
+}
+
+export async function createVectorStore(config: RefractConfig): Promise<VectorStore> {
+  switch (config.vectors) {
+    case 'memory':
+      return createMemoryVectorStore();
+    case 'opensearch':
+      throw unavailable('vector store', 'opensearch');
+  }
+}
+
+export async function createEmbedder(config: RefractConfig): Promise<Embedder> {
+  switch (config.embedder) {
+    case 'hashing':
+      return createHashingEmbedder();
+    case 'minilm': {
+      const { createMiniLmEmbedder } = await import('../embedding/minilm-embedder.ts');
+      return createMiniLmEmbedder({ modelDir: config.modelDir });
+    }
+  }
+}
+
+const unavailable = (what: string, choice: string) => new Error(`the ${choice} ${what} adapter is not built in yet`);

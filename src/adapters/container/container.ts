@@ -1,0 +1,36 @@
+import { Container } from 'inversify';
+import type { RefractConfig } from '../config/config.ts';
+import { createMemoryDeadLetters } from '../memory/memory-dead-letters.ts';
+import { createMemoryMetrics } from '../memory/memory-metrics.ts';
+import { createSystemClock } from '../memory/system-clock.ts';
+import { createEmbedder, createEventLog, createGraphStore, createVectorStore } from './adapter-factories.ts';
+import { TOKENS } from './tokens.ts';
+
+/** The composition root: the only place that knows every adapter (docs/adr/0001). */
+export function buildContainer(config: RefractConfig): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.Clock).toResolvedValue(createSystemClock);
+  container.bind(TOKENS.Metrics).toResolvedValue(createMemoryMetrics);
+  container.bind(TOKENS.DeadLetters).toResolvedValue(createMemoryDeadLetters);
+  container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config]);
+  container.bind(TOKENS.GraphStore).toResolvedValue(createGraphStore, [TOKENS.Config]);
+  container.bind(TOKENS.VectorStore).toResolvedValue(createVectorStore, [TOKENS.Config]);
+  container.bind(TOKENS.Embedder).toResolvedValue(createEmbedder, [TOKENS.Config]);
+  return container;
+}
+
+/** Everything a pipeline run needs, resolved (async: some adapters connect or load a model). */
+export async function resolvePipeline(container: Container) {
+  return {
+    config: container.get(TOKENS.Config),
+    clock: await container.getAsync(TOKENS.Clock),
+    metrics: await container.getAsync(TOKENS.Metrics),
+    deadLetters: await container.getAsync(TOKENS.DeadLetters),
+    log: await container.getAsync(TOKENS.EventLog),
+    graph: await container.getAsync(TOKENS.GraphStore),
+    vectors: await container.getAsync(TOKENS.VectorStore),
+    embedder: await container.getAsync(TOKENS.Embedder),
+  };
+}
+export type Pipeline = Awaited<ReturnType<typeof resolvePipeline>>;

@@ -1,0 +1,15 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { RefractConfig } from '../config/config.ts';
+import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, Metrics, VectorStore } from '../../ports/index.ts';
+
+/** Injection tokens: one per port, plus the configuration. */
+export const TOKENS = {
+  Config: Symbol.for('refract.Config') as ServiceIdentifier<RefractConfig>,
+  EventLog: Symbol.for('refract.EventLog') as ServiceIdentifier<EventLog>,
+  GraphStore: Symbol.for('refract.GraphStore') as ServiceIdentifier<GraphStore>,
+  VectorStore: Symbol.for('refract.VectorStore') as ServiceIdentifier<VectorStore>,
+  Embedder: Symbol.for('refract.Embedder') as ServiceIdentifier<Embedder>,
+  DeadLetters: Symbol.for('refract.DeadLetters') as ServiceIdentifier<DeadLetters>,
+  Metrics: Symbol.for('refract.Metrics') as ServiceIdentifier<Metrics>,
+  Clock: Symbol.for('refract.Clock') as ServiceIdentifier<Clock>,
+} as const;
