@@ -1,0 +1,9 @@
+import { benchEmbedded } from './embedded.bench.ts';
+import { machine, printFigures } from './report.ts';
+
+/**
+ * `npm run bench`: every figure next to a baseline measured in the same run. Server
+ * benchmarks run when their server answers (start them with `npm run services:up`).
+ */
+process.stdout.write(`Refract benchmarks on ${machine()}\n`);
+printFigures('Embedded pipeline (memory adapters, hashing embedder)', await benchEmbedded());
