@@ -11,7 +11,7 @@ const events = fc.sample(entityHistory('account', 'acc-1'), { numRuns: 20, seed:
   .map((h, i) => h.map((e) => ({ ...e, entity_id: `acc-${i}` }))).flat();
 
 /** Fails its first `n` applies with `error`, then behaves. */
-function failingFirst(store: GraphStore, n: number, error: () => unknown): GraphStore & { attempts: number } {
+function failingFirst(store: GraphStore, n: number, error: () => Error): GraphStore & { attempts: number } {
   const wrapper = {
     ...store,
     attempts: 0,

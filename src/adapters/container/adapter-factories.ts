@@ -9,30 +9,30 @@ import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
  * One factory per adapter choice. Server adapters are imported lazily, so the embedded
  * demo never loads a driver it does not use.
  */
-export async function createEventLog(config: RefractConfig): Promise<EventLog> {
+export function createEventLog(config: RefractConfig): Promise<EventLog> {
   switch (config.eventLog) {
     case 'memory':
-      return createMemoryEventLog();
+      return Promise.resolve(createMemoryEventLog());
     case 'pulsar':
-      throw unavailable('event log', 'pulsar');
+      return Promise.reject(unavailable('event log', 'pulsar'));
   }
 }
 
-export async function createGraphStore(config: RefractConfig): Promise<GraphStore> {
+export function createGraphStore(config: RefractConfig): Promise<GraphStore> {
   switch (config.graph) {
     case 'memory':
-      return createMemoryGraphStore();
+      return Promise.resolve(createMemoryGraphStore());
     case 'janusgraph':
-      throw unavailable('graph store', 'janusgraph');
+      return Promise.reject(unavailable('graph store', 'janusgraph'));
   }
 }
 
-export async function createVectorStore(config: RefractConfig): Promise<VectorStore> {
+export function createVectorStore(config: RefractConfig): Promise<VectorStore> {
   switch (config.vectors) {
     case 'memory':
-      return createMemoryVectorStore();
+      return Promise.resolve(createMemoryVectorStore());
     case 'opensearch':
-      throw unavailable('vector store', 'opensearch');
+      return Promise.reject(unavailable('vector store', 'opensearch'));
   }
 }
 

@@ -154,9 +154,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
   return Object.assign(eventLog, { stats: () => ({ ...counters }) });
 }
 
-function shuffle<T>(items: T[], random: () => number): void {
+function shuffle(items: unknown[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
+    [items[i], items[j]] = [items[j], items[i]];
   }
 }

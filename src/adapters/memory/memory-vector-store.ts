@@ -6,7 +6,7 @@ export function createMemoryVectorStore(): VectorStore {
   const indices = new Map<string, Map<string, StoredDocument>>();
   const docs = (index: string) => {
     let found = indices.get(index);
-    if (!found) indices.set(index, (found = new Map()));
+    if (!found) indices.set(index, (found = new Map<string, StoredDocument>()));
     return found;
   };
 

@@ -5,6 +5,7 @@ import {
 import { seededRandom } from '../memory/seeded-random.ts';
 import * as V from './vocabulary.ts';
 import { malformedVariant } from './malformed.ts';
+import type { GeneratedMessage } from './generated-message.ts';
 
 export interface GeneratorOptions {
   readonly seed: number;
@@ -21,13 +22,7 @@ export interface GeneratorOptions {
   readonly malformedShare?: number;
 }
 
-export interface GeneratedMessage {
-  readonly topic: string;
-  readonly key: string;
-  readonly payload: Uint8Array;
-  /** The decoded event; absent for malformed messages. */
-  readonly event?: EntityEvent;
-}
+export type { GeneratedMessage } from './generated-message.ts';
 
 const MIX: readonly [BankingEntityType, number][] = [['company', 0.1], ['person', 0.3], ['account', 0.3], ['transaction', 0.3]];
 const BASE_TIME = Date.UTC(2026, 0, 1);
@@ -138,8 +133,9 @@ function update(type: BankingEntityType, state: State, changeText: boolean, fres
   return { payload };
 }
 
-const textOfPerson = (p: Record<string, unknown>) => `${String(p['full_name'])}, ${String(p['occupation'])} in ${String(p['city'])}. ${String(p['description'] ?? '')}`;
-const textOfCompany = (c: Record<string, unknown>) => `${String(c['legal_name'])}, a ${String(c['industry'])} company in ${String(c['city'])}; it ${String(c['description'] ?? '')}.`;
+const textOfPerson = (p: Record<string, unknown>) => `${String(p['full_name'])}, ${String(p['occupation'])} in ${String(p['city'])}. ${str(p['description'])}`;
+const textOfCompany = (c: Record<string, unknown>) => `${String(c['legal_name'])}, a ${String(c['industry'])} company in ${String(c['city'])}; it ${str(c['description'])}.`;
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
 const date = (rnd: () => number, from: number, to: number) =>
   new Date(Date.UTC(from + Math.floor(rnd() * (to - from)), Math.floor(rnd() * 12), 1 + Math.floor(rnd() * 28))).toISOString().slice(0, 10);

@@ -1,9 +1,9 @@
 import { topicFor, type EntityEvent } from '../../domain/index.ts';
-import type { GeneratedMessage } from './banking-generator.ts';
+import type { GeneratedMessage } from './generated-message.ts';
 
 /** Ways real producers get it wrong; each one must end in dead letters with its reason. */
 const BREAKERS: readonly ((event: EntityEvent) => unknown)[] = [
-  (e) => `${JSON.stringify(e).slice(0, 40)}`,
+  (e) => JSON.stringify(e).slice(0, 40),
   (e) => ({ ...e, version: 0 }),
   (e) => ({ ...e, event_type: 'upsert' }),
   (e) => ({ ...e, entity_type: 'spaceship' }),
