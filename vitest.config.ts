@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/**/*.unit.test.ts', 'test/**/*.prop.test.ts'],
+          include: ['test/**/*.unit.test.ts', 'test/**/*.prop.test.ts', 'test/**/*.e2e.test.ts'],
           testTimeout: 60_000,
         },
       },
