@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { down, status, up } from './launcher.ts';
+
+/** `tsx scripts/services/cli.ts up|down|status [names...]`: see docs/services.md. */
+const program = new Command('services').description('Run the real servers (Pulsar, JanusGraph, OpenSearch) locally');
+
+program.command('up').argument('[names...]', 'pulsar, janusgraph, opensearch (default: all)')
+  .description('start the servers one after another and wait until each answers')
+  .action((names: string[]) => up(names));
+program.command('down').argument('[names...]', 'default: all')
+  .description('stop the servers this launcher started')
+  .action((names: string[]) => down(names));
+program.command('status').argument('[names...]', 'default: all')
+  .description('show whether each server answers, and its version')
+  .action((names: string[]) => status(names));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}
