@@ -82,16 +82,4 @@ describe('createHashingEmbedder', () => {
       expect(() => createHashingEmbedder({ dimension: 2.5 })).toThrow(/positive integer/);
     });
   });
-
-  describe('when embedding many texts', () => {
-    it('keeps well ahead of the 20k events/s pipeline budget', async () => {
-      const embedder = createHashingEmbedder();
-      const texts = Array.from({ length: 20_000 }, (_, i) => `Person ${i}, senior software engineer at Acme Logistics ${i % 97}`);
-      await embedder.embed(texts.slice(0, 1000));
-      const started = performance.now();
-      await embedder.embed(texts);
-      const perSecond = texts.length / ((performance.now() - started) / 1000);
-      expect(perSecond).toBeGreaterThan(40_000);
-    });
-  });
 });
