@@ -1,4 +1,5 @@
 import { benchEmbedded } from './embedded.bench.ts';
+import { benchEmbedding, benchMetadataOnlyUpdates } from './embedding.bench.ts';
 import { machine, printFigures } from './report.ts';
 
 /**
@@ -7,3 +8,4 @@ import { machine, printFigures } from './report.ts';
  */
 process.stdout.write(`Refract benchmarks on ${machine()}\n`);
 printFigures('Embedded pipeline (memory adapters, hashing embedder)', await benchEmbedded());
+printFigures('Embeddings', [...(await benchEmbedding()), ...(await benchMetadataOnlyUpdates())]);
