@@ -98,7 +98,8 @@ export const janusgraph: ServiceDefinition = {
       if (typeof version !== 'string') throw new Error(`unexpected probe answer: ${JSON.stringify(version)}`);
       return version;
     } finally {
-      await client.close().catch(() => undefined);
+      // A half-open socket can stall the close handshake: never let it hold the probe.
+      await withTimeout(client.close(), 1_000, 'closing the probe connection').catch(() => undefined);
     }
   },
 };
