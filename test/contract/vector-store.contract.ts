@@ -75,5 +75,28 @@ export function vectorStoreContract(name: string, makeStore: () => Promise<{ sto
         expect(seen).toEqual(['d0@1', 'd1@2', 'd2@3', 'd3@4', 'd4@5', 'd9@7x']);
       });
     });
+
+    describe('when the same batch is written again (a retried write)', () => {
+      it('counts every write stale the second time and leaves the state as it was', async () => {
+        const { store, index } = await makeStore();
+        const batch: VectorWrite[] = [doc(index, 'a', 1, 0), doc(index, 'b', 3, 1), { kind: 'tombstone', index, id: 'c', version: 2 }];
+        expect(await store.write(batch)).toEqual({ applied: 3, stale: 0, rejected: [] });
+        const before = await store.get(index, ['a', 'b', 'c']);
+        expect(await store.write(batch)).toEqual({ applied: 0, stale: 3, rejected: [] });
+        expect(await store.get(index, ['a', 'b', 'c'])).toEqual(before);
+        expect(before.get('c')).toEqual({ index, id: 'c', version: 2, deleted: true, fields: {} });
+      });
+    });
+
+    describe('when an index was never written', () => {
+      it('reads as empty', async () => {
+        const { store, index } = await makeStore();
+        const other = `${index}-never`;
+        expect(await store.get(other, ['a'])).toEqual(new Map());
+        expect(await store.scan(other, 10)).toEqual({ items: [] });
+        expect(await store.count(other)).toBe(0);
+        expect(await store.search(other, unit(0), 3)).toEqual([]);
+      });
+    });
   });
 }

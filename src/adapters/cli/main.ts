@@ -2,12 +2,14 @@ import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerVectorsCommands } from './commands/vectors.ts';
 
 const program = new Command('refract')
   .description('Event-sourced projections from a log into a property graph and a k-NN vector index')
   .showHelpAfterError();
 registerDemoCommand(program);
 registerRunCommand(program);
+registerVectorsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = isRefractError(error) ? ` [${error.code}]` : '';

@@ -1,0 +1,79 @@
+import type { Command } from 'commander';
+import { RefractError } from '../../../domain/index.ts';
+import { loadConfig, type RefractConfig } from '../../config/config.ts';
+import { createEmbedder } from '../../container/adapter-factories.ts';
+
+interface VectorFlags {
+  opensearchUrl?: string;
+  embedder?: string;
+  modelDir?: string;
+  prefix: string;
+}
+
+const ENTITY_TYPES = ['person', 'company'];
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Flags shared by the vector commands; they override REFRACT_OPENSEARCH_URL, REFRACT_EMBEDDER, REFRACT_MODEL_DIR. */
+function vectorFlags(command: Command): Command {
+  return command
+    .option('--opensearch-url <url>', 'OpenSearch REST endpoint (env REFRACT_OPENSEARCH_URL)')
+    .option('--embedder <kind>', 'hashing | minilm: decides the vector dimension (env REFRACT_EMBEDDER)')
+    .option('--model-dir <dir>', 'MiniLM model directory (env REFRACT_MODEL_DIR)')
+    .option('--prefix <prefix>', 'index and alias name prefix', 'refract-');
+}
+
+function configFrom(flags: VectorFlags): RefractConfig {
+  const { opensearchUrl, embedder, modelDir } = flags;
+  return loadConfig({ opensearchUrl, embedder, modelDir });
+}
+
+/** `refract vectors init` and `refract search`: the OpenSearch side of the vector leg, by hand. */
+export function registerVectorsCommands(program: Command): void {
+  const vectors = program.command('vectors').description('manage the OpenSearch k-NN indices of the vector leg');
+  vectorFlags(
+    vectors.command('init').description(`create the ${ENTITY_TYPES.join(' and ')} indices and their aliases (idempotent)`),
+  ).action(async (flags: VectorFlags) => {
+    const config = configFrom(flags);
+    const embedder = await createEmbedder(config);
+    const { Client } = await import('@opensearch-project/opensearch');
+    const { initVectorIndices } = await import('../../opensearch/init-vector-indices.ts');
+    const client = new Client({ node: config.opensearchUrl });
+    try {
+      const statuses = await initVectorIndices({ client, indices: ENTITY_TYPES, dimension: embedder.dimension, prefix: flags.prefix });
+      say(`OpenSearch ${config.opensearchUrl}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
+      for (const s of statuses) say(`  ${s.created ? 'created' : 'found  '}  ${s.alias} -> ${s.index}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  vectorFlags(
+    program
+      .command('search')
+      .description('find the stored documents most similar to a text (k-NN on OpenSearch)')
+      .argument('<text>', 'the text to embed and search for')
+      .option('--type <entity-type>', `entity type to search (${ENTITY_TYPES.join(' | ')})`, 'person')
+      .option('--k <n>', 'how many hits', '10'),
+  ).action(async (text: string, flags: VectorFlags & { type: string; k: string }) => {
+    const k = Number(flags.k);
+    if (!Number.isInteger(k) || k < 1) {
+      throw new RefractError('CONFIG.INVALID', `flag --k must be a positive integer (got ${JSON.stringify(flags.k)})`, { field: 'k', value: flags.k });
+    }
+    const config = configFrom(flags);
+    const embedder = await createEmbedder(config);
+    const { createOpenSearchVectorStore } = await import('../../opensearch/opensearch-vector-store.ts');
+    const store = createOpenSearchVectorStore({ node: config.opensearchUrl, prefix: flags.prefix, dimension: embedder.dimension });
+    try {
+      const [vector] = await embedder.embed([text]);
+      if (!vector) throw new Error('the embedder returned no vector');
+      const hits = await store.search(flags.type, vector, k);
+      say(`${hits.length} ${flags.type} hit(s) for "${text}" (${embedder.modelId}, cosine similarity)`);
+      hits.forEach((hit, i) => {
+        const fields = Object.entries(hit.fields).map(([key, value]) => `${key}=${String(value)}`).join('  ');
+        say(`${String(i + 1).padStart(3)}. ${hit.score.toFixed(4)}  ${hit.id}  ${fields}`);
+      });
+    } finally {
+      await store.close();
+    }
+  });
+}

@@ -1,0 +1,54 @@
+import { Client } from '@opensearch-project/opensearch';
+import type { VectorStore } from '../../ports/index.ts';
+import { createBulkWriter } from './bulk-write.ts';
+import { DEFAULT_INDEX_PREFIX, vectorIndexNames } from './index-names.ts';
+import { initVectorIndices } from './init-vector-indices.ts';
+import { createRefresher, type RefreshPolicy } from './refresh-policy.ts';
+import { createVectorReads } from './vector-reads.ts';
+
+export interface OpenSearchVectorStoreConfig {
+  /** e.g. http://127.0.0.1:9200 */
+  readonly node: string;
+  /** Index and alias names start with it (default `refract-`): one prefix per deployment or test. */
+  readonly prefix?: string;
+  /** When writes become visible to search, scan and count (default `before-read`; see RefreshPolicy). */
+  readonly refresh?: RefreshPolicy;
+  /** Vector size of new indices, and the size existing ones must have (default 384, MiniLM's). */
+  readonly dimension?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The VectorStore on OpenSearch k-NN (docs/adr/0007): the version guard is OpenSearch's own
+ * external versioning, deletes are versioned tombstone documents, and every name goes through
+ * an alias so a rebuild can swap generations. An entity type's index is bootstrapped (once per
+ * process) on its first write, so a fresh cluster needs no separate step.
+ */
+export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig): VectorStore {
+  const client = new Client({ node: config.node, requestTimeout: config.requestTimeoutMs ?? 30_000 });
+  const prefix = config.prefix ?? DEFAULT_INDEX_PREFIX;
+  const dimension = config.dimension ?? 384;
+  const policy = config.refresh ?? 'before-read';
+  const refresher = createRefresher(client, policy);
+  const aliasOf = (index: string) => vectorIndexNames(prefix, index).alias;
+
+  const bootstrapped = new Map<string, Promise<unknown>>();
+  const ensureIndices = async (indices: ReadonlySet<string>) => {
+    for (const index of indices) {
+      let ready = bootstrapped.get(index);
+      if (!ready) {
+        ready = initVectorIndices({ client, indices: [index], dimension, prefix });
+        bootstrapped.set(index, ready);
+        // A failed bootstrap (server down) is tried again by the next write, not cached.
+        ready.catch(() => bootstrapped.delete(index));
+      }
+      await ready;
+    }
+  };
+
+  return {
+    ...createVectorReads(client, aliasOf, refresher),
+    write: createBulkWriter({ client, aliasOf, policy, refresher, ensureIndices, forgetIndices: () => bootstrapped.clear() }),
+    close: () => client.close(),
+  };
+}
