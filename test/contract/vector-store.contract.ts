@@ -27,6 +27,18 @@ export function vectorStoreContract(name: string, makeStore: () => Promise<{ sto
       });
     });
 
+    describe('when one document of a batch carries a zero vector', () => {
+      it('rejects that one permanently and applies the others', async () => {
+        const { store, index } = await makeStore();
+        const zero: VectorWrite = { ...doc(index, 'z0', 1, 0), embedding: new Float32Array(DIM) };
+        const result = await store.write([doc(index, 'ok1', 1, 1), zero, doc(index, 'ok2', 1, 2)]);
+        expect(result.applied).toBe(2);
+        expect(result.rejected.map((r) => r.position)).toEqual([1]);
+        expect(result.rejected[0]?.error).toMatchObject({ code: 'STORE.REJECTED', retryable: false });
+        expect([...(await store.get(index, ['ok1', 'z0', 'ok2'])).keys()].sort()).toEqual(['ok1', 'ok2']);
+      });
+    });
+
     describe('when versions arrive out of order', () => {
       it('keeps the newest; a conflict is stale, never an error', async () => {
         const { store, index } = await makeStore();

@@ -1,4 +1,4 @@
-import type { ApplyResult, VectorWrite } from '../../domain/index.ts';
+import { RefractError, type ApplyResult, type VectorWrite } from '../../domain/index.ts';
 import type { Page, SearchHit, StoredDocument, VectorStore, VersionEntry } from '../../ports/index.ts';
 
 /** The reference VectorStore: documents per index, version-guarded, exact cosine k-NN. */
@@ -36,11 +36,15 @@ export function createMemoryVectorStore(): VectorStore {
     write(writes): Promise<ApplyResult> {
       let applied = 0;
       let stale = 0;
-      for (const write of writes) {
-        if (writeOne(write) === 'applied') applied++;
+      const rejected: { position: number; error: RefractError }[] = [];
+      writes.forEach((write, position) => {
+        if (write.kind === 'index' && !write.embedding.some((x) => x !== 0)) {
+          const reason = `${write.index}/${write.id}: a zero vector has no direction and is never stored`;
+          rejected.push({ position, error: new RefractError('STORE.REJECTED', reason, { field: 'embedding', value: 'zero vector' }) });
+        } else if (writeOne(write) === 'applied') applied++;
         else stale++;
-      }
-      return Promise.resolve({ applied, stale, rejected: [] });
+      });
+      return Promise.resolve({ applied, stale, rejected });
     },
     search(index, vector, k): Promise<SearchHit[]> {
       const hits: SearchHit[] = [];
