@@ -11,7 +11,7 @@ const unit = (hot: number) => {
 
 /** What every VectorStore must do. `index` is unique per test run on shared servers. */
 export function vectorStoreContract(name: string, makeStore: () => Promise<{ store: VectorStore; index: string }>) {
-  const doc = (index: string, id: string, version: number, hot: number, city = 'Lyon'): VectorWrite => ({
+  const doc = (index: string, id: string, version: number, hot: number, city = 'Lyon'): Extract<VectorWrite, { kind: 'index' }> => ({
     kind: 'index', index, id, version, fields: { entity_type: 'person', city }, textHash: `h${hot}`, modelId: 'test', embedding: unit(hot),
   });
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerGraphCommands } from './commands/graph.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerVectorsCommands } from './commands/vectors.ts';
 
@@ -9,6 +10,7 @@ const program = new Command('refract')
   .showHelpAfterError();
 registerDemoCommand(program);
 registerRunCommand(program);
+registerGraphCommands(program);
 registerVectorsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -9,12 +9,14 @@ import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
  * One factory per adapter choice. Server adapters are imported lazily, so the embedded
  * demo never loads a driver it does not use.
  */
-export function createEventLog(config: RefractConfig): Promise<EventLog> {
+export async function createEventLog(config: RefractConfig): Promise<EventLog> {
   switch (config.eventLog) {
     case 'memory':
-      return Promise.resolve(createMemoryEventLog());
-    case 'pulsar':
-      return Promise.reject(unavailable('event log', 'pulsar'));
+      return createMemoryEventLog();
+    case 'pulsar': {
+      const { createPulsarEventLog } = await import('../pulsar/pulsar-event-log.ts');
+      return createPulsarEventLog({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+    }
   }
 }
 
@@ -23,7 +25,8 @@ export function createGraphStore(config: RefractConfig): Promise<GraphStore> {
     case 'memory':
       return Promise.resolve(createMemoryGraphStore());
     case 'janusgraph':
-      return Promise.reject(unavailable('graph store', 'janusgraph'));
+      return import('../janusgraph/janusgraph-graph-store.ts').then(({ createJanusGraphStore }) =>
+        createJanusGraphStore({ url: config.janusgraphUrl }));
   }
 }
 
@@ -32,7 +35,8 @@ export function createVectorStore(config: RefractConfig): Promise<VectorStore> {
     case 'memory':
       return Promise.resolve(createMemoryVectorStore());
     case 'opensearch':
-      return Promise.reject(unavailable('vector store', 'opensearch'));
+      return import('../opensearch/opensearch-vector-store.ts').then(({ createOpenSearchVectorStore }) =>
+        createOpenSearchVectorStore({ node: config.opensearchUrl }));
   }
 }
 
@@ -47,4 +51,3 @@ export async function createEmbedder(config: RefractConfig): Promise<Embedder> {
   }
 }
 
-const unavailable = (what: string, choice: string) => new Error(`the ${choice} ${what} adapter is not built in yet`);

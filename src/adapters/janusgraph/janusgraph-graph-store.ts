@@ -1,0 +1,110 @@
+import { RefractError, type ApplyResult, type GraphCommand } from '../../domain/index.ts';
+import type { GraphStore, StoredVertex } from '../../ports/index.ts';
+import { chunked, intoRounds, type Positioned } from './batch-rounds.ts';
+import { coalesceUpsert } from './coalesce-upsert.ts';
+import { RESERVED_KEYS } from './graph-schema.ts';
+import { createGraphSONWriter } from './graphson-double.ts';
+import { countLiveVertices, countOwnedEdges, getVertices, scanPage, sourceIds, toPage, toStoredVertex } from './graph-reads.ts';
+import { GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
+import { mergeUpsert } from './merge-upsert.ts';
+import { demoteReferencedTombstones, dropUnreferenced } from './purge-graph.ts';
+import { storeCall } from './store-errors.ts';
+
+export interface JanusGraphStoreConfig {
+  /** Gremlin Server WebSocket endpoint, e.g. ws://127.0.0.1:8182/gremlin */
+  readonly url: string;
+  /** `mergeV` (default, faster here) or `coalesce`: both guarded the same way; see docs/adr/0009. */
+  readonly upsert?: 'mergeV' | 'coalesce';
+  /** Commands per write traversal; one traversal is one transaction. */
+  readonly maxCommandsPerTraversal?: number;
+  /** Ids per read traversal. */
+  readonly maxIdsPerRead?: number;
+  /** Deadline per request; past it the store counts as unavailable (retryable). */
+  readonly requestTimeoutMs?: number;
+}
+
+const UPSERTS = { mergeV: mergeUpsert, coalesce: coalesceUpsert } as const;
+
+/**
+ * The GraphStore on JanusGraph through the gremlin driver, bytecode only (docs/adr/0009).
+ * Writes are batched, version-guarded traversals; the schema (labels, keys, the unique
+ * entity_id index) must exist first: initGraphSchema, or `refract graph init`.
+ */
+export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore {
+  const connection = new gremlin.driver.DriverRemoteConnection(config.url, {
+    mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', writer: createGraphSONWriter(),
+  });
+  const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
+  const upsert = UPSERTS[config.upsert ?? 'mergeV'];
+  const perTraversal = config.maxCommandsPerTraversal ?? 250;
+  const perRead = config.maxIdsPerRead ?? 500;
+  const timeoutMs = config.requestTimeoutMs ?? 30_000;
+  const call = <T>(operation: string, work: () => Promise<T>) => storeCall(operation, timeoutMs, work);
+  const single = async (operation: string, work: () => Promise<{ value: unknown }>) => Number((await call(operation, work)).value ?? 0);
+
+  return {
+    async apply(commands): Promise<ApplyResult> {
+      const rejected: { position: number; error: RefractError }[] = [];
+      const valid: Positioned[] = [];
+      commands.forEach((command, position) => {
+        const reserved = reservedKey(command);
+        if (reserved === undefined) valid.push({ position, command });
+        else rejected.push({ position, error: new RefractError('STORE.REJECTED', `property "${reserved}" is reserved by the graph store`, { field: reserved, id: command.id }) });
+      });
+      let applied = 0;
+      for (const round of intoRounds(valid)) {
+        for (const chunk of chunked(round, perTraversal)) {
+          applied += await single('apply', () => upsert(g, chunk.map((c) => c.command)).next());
+        }
+      }
+      return { applied, stale: valid.length - applied, rejected };
+    },
+
+    async get(ids) {
+      const found = new Map<string, StoredVertex>();
+      for (const chunk of chunked([...new Set(ids)], perRead)) {
+        const rows = await call('get', () => getVertices(g, chunk).toList());
+        for (const vertex of rows.map(toStoredVertex)) found.set(vertex.id, vertex);
+      }
+      return found;
+    },
+
+    async sources(id, label) {
+      const ids = await call('sources', () => sourceIds(g, id, label).toList());
+      return ids.map(String).sort();
+    },
+
+    async scan(limit, after) {
+      return toPage(await call('scan', () => scanPage(g, limit, after).toList()), limit);
+    },
+
+    async purge() {
+      let purged = 0;
+      for (const step of [demoteReferencedTombstones, dropUnreferenced]) {
+        let n: number;
+        do {
+          n = await single('purge', () => step(g, perTraversal * 4).next());
+          purged += n;
+        } while (n > 0);
+      }
+      return purged;
+    },
+
+    async count() {
+      const [vertices, edges] = await Promise.all([
+        single('count', () => countLiveVertices(g).next()),
+        single('count', () => countOwnedEdges(g).next()),
+      ]);
+      return { vertices, edges };
+    },
+
+    close: () => connection.close(),
+  };
+}
+
+/** A payload key the store writes itself would be overwritten or corrupt the guard. */
+function reservedKey(command: GraphCommand): string | undefined {
+  if (command.kind !== 'upsert_vertex') return undefined;
+  const keys = [...Object.keys(command.properties), ...command.edges.flatMap((e) => Object.keys(e.properties))];
+  return keys.find((k) => RESERVED_KEYS.has(k));
+}

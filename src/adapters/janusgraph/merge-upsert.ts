@@ -1,0 +1,56 @@
+import type { GraphCommand, OwnedEdge, PropertyValue } from '../../domain/index.ts';
+import { toGraphValue } from './graphson-double.ts';
+import { SYSTEM_KEYS } from './graph-schema.ts';
+import { __, column, merge, P, t, type GraphTraversal, type GraphTraversalSource } from './gremlin-driver.ts';
+
+const { id: ID, version: VERSION, deleted: DELETED } = SYSTEM_KEYS;
+
+/** A vertex that does not exist yet starts as a placeholder: version 0 lets any command pass the guard. */
+const placeholder = (label: string) => new Map<unknown, unknown>([[t.label, label], [VERSION, 0], [DELETED, false]]);
+
+const valueMap = (properties: Readonly<Record<string, PropertyValue>>) =>
+  new Map(Object.entries(properties).map(([k, v]) => [k, toGraphValue(v)]));
+
+const edgeRow = (edge: OwnedEdge) => new Map<string, unknown>([
+  ['label', edge.label],
+  ['match', new Map([[ID, edge.to.id]])],
+  ['create', placeholder(edge.to.label)],
+  ['props', valueMap(edge.properties)],
+]);
+
+const commandRow = (c: GraphCommand) => new Map<string, unknown>([
+  ['match', new Map([[ID, c.id]])],
+  ['create', placeholder(c.label)],
+  ['version', c.version],
+  ['deleted', c.kind === 'tombstone_vertex'],
+  ['props', c.kind === 'upsert_vertex' ? valueMap(c.properties) : new Map()],
+  ['edges', c.kind === 'upsert_vertex' ? c.edges.map(edgeRow) : []],
+]);
+
+/** Sets every entry of the map that `entries` yields on the element labelled `target`. */
+const setEach = (entries: GraphTraversal, target: string, entry: string) =>
+  entries.unfold().as(entry).select(target)
+    .property(__.select(entry).select(column.keys), __.select(entry).select(column.values));
+
+/**
+ * One parametric traversal for a round of commands (ids distinct): the rows travel as data
+ * through inject(), and mergeV finds or creates each vertex by entity_id. Only rows whose
+ * stored version is lower pass the guard; for them the properties and the owned (outgoing)
+ * edges are replaced, and edge targets are found or created as placeholders by a second
+ * mergeV. Answers the number of applied rows; the rest were stale.
+ */
+export function mergeUpsert(g: GraphTraversalSource, commands: readonly GraphCommand[]): GraphTraversal {
+  return g.inject(commands.map(commandRow)).unfold().as('r')
+    .mergeV(__.select('match')).option(merge.onCreate, __.select('r').select('create')).as('v')
+    .where(P.lt('r')).by(VERSION).by(__.select('version'))
+    .sideEffect(__.properties().hasKey(P.without(ID, VERSION, DELETED)).drop())
+    .sideEffect(__.outE().drop())
+    .property(VERSION, __.select('r').select('version'))
+    .property(DELETED, __.select('r').select('deleted'))
+    .sideEffect(setEach(__.select('r').select('props'), 'v', 'kv'))
+    .sideEffect(__.select('r').select('edges').unfold().as('e')
+      .mergeV(__.select('match')).option(merge.onCreate, __.select('e').select('create'))
+      .addE(__.select('e').select('label')).from_('v').as('edge')
+      .sideEffect(setEach(__.select('e').select('props'), 'edge', 'ekv')))
+    .count();
+}

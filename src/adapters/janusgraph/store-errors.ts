@@ -1,0 +1,72 @@
+import { isRefractError, RefractError, type ErrorCode } from '../../domain/index.ts';
+
+/** Lock conflicts: a concurrent writer won; the whole batch is retried and finds its work done. */
+const CONFLICT = /PermanentLockingException|TemporaryLockingException|LockingException|LockConflictException|LockTimeoutException|DeadlockException|violates a uniqueness constraint|Local lock contention|Expected value mismatch/;
+/** The server is busy: its executor queue is full. */
+const OVERLOADED = /RejectedExecutionException|Too many requests|TooManyRequests/i;
+/** The backend or the evaluation gave up for now. */
+const UNAVAILABLE = /TemporaryBackendException|TimeoutException|timed out|EnvironmentFailureException|has been closed/i;
+/** Transport failures seen before a response could arrive. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Gremlin Server status codes (TinkerPop ResponseStatusCode). */
+const STATUS = { tooManyRequests: 429, temporary: 596, timeout: 598 } as const;
+
+/**
+ * Maps whatever the driver or the server threw onto the store taxonomy: lock conflicts,
+ * overload, timeouts and connection loss are retryable (the runner retries the whole batch,
+ * which is idempotent by version); anything else the server refused is STORE.REJECTED, which
+ * no retry can fix. Errors it does not recognise are returned unchanged: an unknown failure
+ * is a bug, and the runner handles it as one.
+ */
+export function toStoreError(error: unknown, operation: string): unknown {
+  if (isRefractError(error)) return error;
+  if (!(error instanceof Error)) return error;
+  const status = responseStatus(error);
+  const wrap = (code: ErrorCode) =>
+    new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(error.message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
+  if (status) {
+    const text = `${error.message}\n${status.details}`;
+    if (CONFLICT.test(text)) return wrap('STORE.CONFLICT');
+    if (status.code === STATUS.tooManyRequests || OVERLOADED.test(text)) return wrap('STORE.OVERLOADED');
+    if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(text)) return wrap('STORE.UNAVAILABLE');
+    return wrap('STORE.REJECTED');
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== undefined && NETWORK_CODES.has(code)) return wrap('STORE.UNAVAILABLE');
+  if (/Connection has been closed|not open|Unexpected server response|socket hang up/i.test(error.message)) {
+    return wrap(/Unexpected server response code 503/.test(error.message) ? 'STORE.OVERLOADED' : 'STORE.UNAVAILABLE');
+  }
+  return error;
+}
+
+/** The status of a Gremlin Server response error, with its exception chain and stack as text. */
+function responseStatus(error: Error): { code: number; details: string } | undefined {
+  const { statusCode, statusAttributes } = error as Partial<{ statusCode: unknown; statusAttributes: unknown }>;
+  if (typeof statusCode !== 'number') return undefined;
+  const attribute = (key: string): unknown =>
+    statusAttributes instanceof Map ? statusAttributes.get(key) : (statusAttributes as Record<string, unknown> | undefined)?.[key];
+  const exceptions = attribute('exceptions');
+  const stack = attribute('stackTrace');
+  // The stack's "Caused by: …" lines carry the messages of the whole chain; its frames do not matter.
+  const causes = typeof stack === 'string' ? stack.split('\n').filter((line) => !/^\s+(at |\.\.\.)/.test(line)) : [];
+  const details = [...(Array.isArray(exceptions) ? exceptions.map(String) : []), ...causes].join('\n');
+  return { code: statusCode, details };
+}
+
+const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;
+
+/** Runs one request with a deadline; a request past it counts as the store being unavailable. */
+export async function storeCall<T>(operation: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RefractError('STORE.UNAVAILABLE', `JanusGraph ${operation} timed out after ${timeoutMs} ms`, { operation, timeoutMs })), timeoutMs);
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } catch (error) {
+    throw toStoreError(error, operation);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { intoRounds } from '../../../src/adapters/janusgraph/batch-rounds.ts';
+import type { GraphCommand } from '../../../src/domain/index.ts';
+
+const tomb = (id: string, version: number): GraphCommand => ({ kind: 'tombstone_vertex', label: 'person', id, version });
+
+describe('intoRounds', () => {
+  describe('when a batch holds several commands for one id', () => {
+    it('puts each into its own round, in batch order, and keeps distinct ids together', () => {
+      const batch = [tomb('a', 1), tomb('b', 1), tomb('a', 3), tomb('c', 1), tomb('a', 2)].map((command, position) => ({ position, command }));
+      expect(intoRounds(batch).map((round) => round.map((p) => `${p.command.id}${p.command.version}@${p.position}`)))
+        .toEqual([['a1@0', 'b1@1', 'c1@3'], ['a3@2'], ['a2@4']]);
+    });
+  });
+});

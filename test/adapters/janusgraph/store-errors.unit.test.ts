@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
+import { toStoreError } from '../../../src/adapters/janusgraph/store-errors.ts';
+import { isRefractError } from '../../../src/domain/index.ts';
+
+/** A Gremlin Server error as the driver raises it: status code, exception chain, stack. */
+const serverError = (code: number, message: string, exceptions: string[] = [], stackTrace = '') =>
+  Object.assign(new Error(`Server error: ${message} (${code})`), {
+    statusCode: code, statusMessage: message, statusAttributes: new Map<string, unknown>([['exceptions', exceptions], ['stackTrace', stackTrace]]),
+  });
+
+const codeOf = (error: unknown) => (isRefractError(error) ? `${error.code}${error.retryable ? ' (retryable)' : ''}` : 'unmapped');
+
+describe('toStoreError', () => {
+  describe('when JanusGraph reports a lock conflict', () => {
+    it('is a retryable STORE.CONFLICT, whether named in the chain or only in a cause', () => {
+      const commit = 'Could not commit transaction due to exception during persistence';
+      expect(codeOf(toStoreError(serverError(500, commit, ['org.janusgraph.core.JanusGraphException', 'com.sleepycat.je.LockTimeoutException']), 'apply'))).toBe('STORE.CONFLICT (retryable)');
+      expect(codeOf(toStoreError(serverError(500, commit, ['org.janusgraph.core.JanusGraphException'], `x\nCaused by: org.janusgraph.diskstorage.locking.PermanentLockingException: Local lock contention\n\tat a.b(C.java:1)`), 'apply'))).toBe('STORE.CONFLICT (retryable)');
+      expect(codeOf(toStoreError(serverError(597, 'Adding this property for key [entity_id] and value [a-1] violates a uniqueness constraint [byEntityIdUnique]'), 'apply'))).toBe('STORE.CONFLICT (retryable)');
+    });
+  });
+
+  describe('when the server is overloaded or slow', () => {
+    it('is retryable: STORE.OVERLOADED or STORE.UNAVAILABLE', () => {
+      expect(codeOf(toStoreError(serverError(429, 'Too many requests'), 'apply'))).toBe('STORE.OVERLOADED (retryable)');
+      expect(codeOf(toStoreError(serverError(598, 'evaluation exceeded the configured evaluationTimeout threshold'), 'apply'))).toBe('STORE.UNAVAILABLE (retryable)');
+      expect(codeOf(toStoreError(serverError(500, 'backend', ['org.janusgraph.diskstorage.TemporaryBackendException']), 'apply'))).toBe('STORE.UNAVAILABLE (retryable)');
+    });
+  });
+
+  describe('when the server refuses the write for good', () => {
+    it('is STORE.REJECTED, not retryable', () => {
+      const typeClash = 'Value [1.5] is not an instance of the expected data type for property key [a] and cannot be converted.';
+      expect(codeOf(toStoreError(serverError(597, typeClash, ['java.lang.IllegalArgumentException']), 'apply'))).toBe('STORE.REJECTED');
+    });
+  });
+
+  describe('when the connection fails', () => {
+    it('is a retryable STORE.UNAVAILABLE', () => {
+      expect(codeOf(toStoreError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), 'get'))).toBe('STORE.UNAVAILABLE (retryable)');
+      expect(codeOf(toStoreError(new Error('Connection has been closed.'), 'get'))).toBe('STORE.UNAVAILABLE (retryable)');
+    });
+  });
+
+  describe('when the error is not one it knows', () => {
+    it('passes it through unchanged, so the runner treats it as a bug', () => {
+      const bug = new TypeError('x is not a function');
+      expect(toStoreError(bug, 'apply')).toBe(bug);
+    });
+  });
+});
+
+describe('the JanusGraph store without a server', () => {
+  const servers: Server[] = [];
+  afterAll(() => { for (const s of servers) s.close(); });
+  const listen = async (server: Server) => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  };
+
+  describe('when nothing listens on the port', () => {
+    it('fails with a retryable STORE.UNAVAILABLE', async () => {
+      const port = await listen(createServer());
+      await new Promise((resolve) => servers.pop()?.close(resolve));
+      const store = createJanusGraphStore({ url: `ws://127.0.0.1:${port}/gremlin` });
+      expect(codeOf(await store.count().catch((e: unknown) => e))).toBe('STORE.UNAVAILABLE (retryable)');
+      await store.close();
+    });
+  });
+
+  describe('when the server accepts but never answers', () => {
+    it('gives up after the request timeout with a retryable STORE.UNAVAILABLE', async () => {
+      const port = await listen(createServer(() => undefined));
+      const store = createJanusGraphStore({ url: `ws://127.0.0.1:${port}/gremlin`, requestTimeoutMs: 300 });
+      expect(codeOf(await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: 'p', version: 1 }]).catch((e: unknown) => e))).toBe('STORE.UNAVAILABLE (retryable)');
+      await store.close();
+    });
+  });
+});
