@@ -34,9 +34,10 @@ export interface GraphStore {
   /** All ids with versions, page by page, in id order (reconciliation). */
   scan(limit: number, after?: string): Promise<Page<VersionEntry>>;
   /**
-   * Remove tombstones and orphan placeholders (no edge points at them any more); returns how
-   * many vertices went. An explicit, documented job (docs/adr/0002): once a tombstone is
-   * purged, an older event for that id replayed later would apply again.
+   * Remove tombstones and orphan placeholders (no edge points at them any more); a tombstone
+   * that live vertices still point at becomes a placeholder, so their edges survive. Returns
+   * how many vertices were removed or reset. An explicit, documented job (docs/adr/0002):
+   * once a tombstone is purged, an older event for that id replayed later would apply again.
    */
   purge(): Promise<number>;
   /** Live vertices (placeholders included) and the edges they own. */

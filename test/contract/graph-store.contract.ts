@@ -87,6 +87,24 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       });
     });
 
+    describe('when purged', () => {
+      it('drops unreferenced tombstones and orphan placeholders, and keeps a referenced tombstone as a placeholder', async () => {
+        const store = await makeStore();
+        await store.apply([
+          account(1, 'p1'),
+          { kind: 'tombstone_vertex', label: 'person', id: id('p1'), version: 2 },
+          { kind: 'tombstone_vertex', label: 'person', id: id('lonely'), version: 1 },
+        ]);
+        await store.apply([{ ...account(2, 'p2') }, { ...account(3, 'p1'), id: id('acc2') }]);
+        await store.purge();
+        const found = await store.get([id('p1'), id('p2'), id('lonely'), id('acc')]);
+        expect(found.has(id('lonely'))).toBe(false);
+        expect(found.get(id('p1'))).toMatchObject({ version: 0, deleted: false });
+        expect(await store.sources(id('p1'), 'OWNED_BY')).toEqual([id('acc2')]);
+        expect(found.get(id('acc'))).toMatchObject({ version: 2 });
+      });
+    });
+
     describe('when counted', () => {
       it('counts live vertices (placeholders too) and their owned edges, not tombstones', async () => {
         const store = await makeStore();

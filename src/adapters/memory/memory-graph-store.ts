@@ -79,7 +79,10 @@ export function createMemoryGraphStore(): GraphStore {
       let purged = 0;
       for (const [id, vertex] of vertices) {
         const referenced = [...(incoming.get(id)?.values() ?? [])].some((s) => s.size > 0);
-        if (vertex.deleted || (vertex.version === 0 && !referenced)) {
+        if (referenced && vertex.deleted) {
+          put({ label: vertex.label, id, version: 0, deleted: false, properties: {}, edges: [] });
+          purged++;
+        } else if (!referenced && (vertex.deleted || vertex.version === 0)) {
           vertices.delete(id);
           purged++;
         }
