@@ -1,0 +1,41 @@
+import type { DeadLetter, ReceivedMessage } from '../../ports/index.ts';
+
+/** Where a dead letter's why travels: message properties, beside the original ones, key and bytes untouched. */
+const P = {
+  leg: 'refract.leg',
+  reason: 'refract.reason',
+  code: 'refract.code',
+  sourceTopic: 'refract.source_topic',
+  stack: 'refract.stack',
+} as const;
+
+/** Long enough for a real stack; a message (properties included) must stay far below Pulsar's 5 MB. */
+const MAX_REASON = 2_000;
+const MAX_STACK = 8_000;
+
+export function deadLetterProperties(letter: DeadLetter): Record<string, string> {
+  return {
+    ...letter.properties,
+    [P.leg]: letter.leg,
+    [P.reason]: letter.reason.slice(0, MAX_REASON),
+    [P.code]: letter.code,
+    [P.sourceTopic]: letter.sourceTopic,
+    ...(letter.stack ? { [P.stack]: letter.stack.slice(0, MAX_STACK) } : {}),
+  };
+}
+
+/** The inverse: a message read back from a dead-letter topic. */
+export function deadLetterFrom(leg: string, message: ReceivedMessage): DeadLetter {
+  const own = new Set<string>(Object.values(P));
+  const stack = message.properties[P.stack];
+  return {
+    leg: message.properties[P.leg] ?? leg,
+    key: message.key,
+    sourceTopic: message.properties[P.sourceTopic] ?? '',
+    payload: message.payload,
+    reason: message.properties[P.reason] ?? '',
+    code: message.properties[P.code] ?? '',
+    properties: Object.fromEntries(Object.entries(message.properties).filter(([k]) => !own.has(k))),
+    ...(stack ? { stack } : {}),
+  };
+}

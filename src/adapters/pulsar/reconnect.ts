@@ -1,0 +1,39 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { isRefractError, isRetryable, RefractError } from '../../domain/index.ts';
+
+export interface ReconnectPolicy {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Give up on an unreachable broker after this long (Infinity: never, for consumers that must resume). */
+  readonly giveUpAfterMs: number;
+  /**
+   * How long a 409 (ProducerBusy, ConsumerBusy) is retried. Our own previous connection can
+   * hold the name for a moment after it dropped; past this grace the name really is taken.
+   */
+  readonly busyGraceMs: number;
+}
+
+export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 5_000, giveUpAfterMs: 30_000, busyGraceMs: 5_000 };
+
+/**
+ * Runs `open` until it succeeds, retrying an unreachable broker with exponential backoff and
+ * jitter (cockatiel) and a busy name for a short grace; anything else is a refusal and is
+ * thrown at once. Giving up rethrows the last error, saying for how long it was tried.
+ */
+export async function openWithBackoff<T>(open: () => Promise<T>, policy: ReconnectPolicy, signal?: AbortSignal): Promise<T> {
+  const started = Date.now();
+  const elapsed = () => Date.now() - started;
+  const busy = (e: unknown) => isRefractError(e) && e.details['busy'] === true;
+  const worthRetrying = (e: unknown) =>
+    !signal?.aborted && ((isRetryable(e) && elapsed() < policy.giveUpAfterMs) || (busy(e) && elapsed() < policy.busyGraceMs));
+  const attempts = retry(handleWhen(worthRetrying), {
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    backoff: new ExponentialBackoff({ initialDelay: policy.initialDelayMs, maxDelay: policy.maxDelayMs }),
+  });
+  try {
+    return await attempts.execute(open, signal);
+  } catch (error) {
+    if (!isRefractError(error) || elapsed() < 1_000) throw error;
+    throw new RefractError(error.code, `${error.message} (tried for ${Math.round(elapsed() / 1000)} s)`, error.details, { cause: error });
+  }
+}

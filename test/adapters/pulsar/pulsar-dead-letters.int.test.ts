@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryGraphStore } from '../../../src/adapters/memory/memory-graph-store.ts';
+import { createMemoryMetrics } from '../../../src/adapters/memory/memory-metrics.ts';
+import { createSystemClock } from '../../../src/adapters/memory/system-clock.ts';
+import { DEAD_LETTER_SUBSCRIPTION } from '../../../src/adapters/pulsar/dead-letter-topics.ts';
+import { createPulsarDeadLetters } from '../../../src/adapters/pulsar/pulsar-dead-letters.ts';
+import { generateBankingEvents } from '../../../src/adapters/synthetic/banking-generator.ts';
+import { BANKING_PAYLOADS, BANKING_TOPICS, type EntityEvent } from '../../../src/domain/index.ts';
+import type { OutgoingMessage } from '../../../src/ports/index.ts';
+import { projectionsFor } from '../../../src/projections/registry.ts';
+import { createGraphSink, runLeg } from '../../../src/runtime/index.ts';
+import { serviceEndpoints } from '../../support/endpoints.ts';
+import { expectedGraph } from '../../support/oracle.ts';
+import { graphSnapshot } from '../../support/snapshots.ts';
+import { bytes, pulsarTestNamespace, text } from './pulsar-test-setup.ts';
+
+const { webUrl } = serviceEndpoints('pulsar');
+const TOPICS = Object.values(BANKING_TOPICS);
+let ns: Awaited<ReturnType<typeof pulsarTestNamespace>>;
+beforeAll(async () => { ns = await pulsarTestNamespace(webUrl, TOPICS); });
+afterAll(async () => { await ns.drop(); });
+
+describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () => {
+  describe('when one malformed event is published among good ones', () => {
+    it('applies the good ones, and dead-letters the bad one on graph-dlq with its reason, key and original bytes', async () => {
+      const generated = generateBankingEvents({ seed: 11, entities: 80 });
+      const good = generated.filter((m): m is typeof m & { event: EntityEvent } => m.event !== undefined);
+      const malformed = { topic: 'persons', key: 'per-bad', payload: bytes('{"event_id": "not even JSON'), properties: { source: 'test' } };
+      const messages: OutgoingMessage[] = good.map((m) => ({
+        topic: m.topic, key: m.key, payload: m.payload,
+        properties: { event_id: m.event.event_id, entity_type: m.event.entity_type, version: String(m.event.version) },
+      }));
+      messages.splice(Math.floor(messages.length / 2), 0, malformed);
+      const log = ns.log({ producerName: 'dlq-test-publisher' });
+      expect((await log.publish(messages)).persisted).toBe(messages.length);
+
+      const graph = createMemoryGraphStore();
+      const deadLetters = createPulsarDeadLetters({ webUrl, tenant: ns.tenant, namespace: ns.namespace });
+      const stats = await runLeg(
+        { name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(graph) },
+        {
+          subscription: await log.subscribe({ topics: TOPICS, subscription: 'refract-graph' }),
+          deadLetters, metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
+        },
+        { batchSize: 100, maxWaitMs: 50, maxRedeliveries: 5, stopWhenDrained: true, retry: { initialDelayMs: 10, maxDelayMs: 100 } },
+      );
+
+      expect(stats.deadLettered).toBe(1);
+      expect(await graphSnapshot(graph)).toEqual(expectedGraph(good.map((m) => m.event)));
+
+      const [letter, ...more] = await deadLetters.list('graph', 10);
+      expect(more).toEqual([]);
+      expect(letter).toMatchObject({ leg: 'graph', key: 'per-bad', sourceTopic: 'persons', code: 'EVENT.MALFORMED_JSON' });
+      expect(letter?.reason).toMatch(/not valid UTF-8 JSON/);
+      expect(letter && text(letter.payload)).toBe(text(malformed.payload));
+      expect(letter?.properties).toMatchObject({ source: 'test', redelivery_count: '0' });
+
+      // The same letter read without the adapter: the admin API's peek at the keeping subscription.
+      const peek = await fetch(`${webUrl}/admin/v2/persistent/${ns.tenant}/${ns.namespace}/graph-dlq/subscription/${DEAD_LETTER_SUBSCRIPTION}/position/1`);
+      expect(peek.status).toBe(200);
+      expect(Buffer.from(await peek.arrayBuffer()).toString()).toBe(text(malformed.payload));
+      expect(peek.headers.get('x-pulsar-partition-key')).toBe('per-bad');
+      expect(JSON.parse(peek.headers.get('x-pulsar-property') ?? '{}')).toMatchObject({
+        'refract.code': 'EVENT.MALFORMED_JSON', 'refract.leg': 'graph', 'refract.source_topic': 'persons', source: 'test',
+      });
+      // Listing reads without acking: the letter is still there.
+      expect(await deadLetters.list('graph', 10)).toHaveLength(1);
+    });
+  });
+});
