@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGraphCommands } from './commands/graph.ts';
+import { registerPublishCommand } from './commands/publish.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerTopicsCommands } from './commands/topics.ts';
 import { registerVectorsCommands } from './commands/vectors.ts';
 
 const program = new Command('refract')
@@ -11,6 +13,8 @@ const program = new Command('refract')
 registerDemoCommand(program);
 registerRunCommand(program);
 registerGraphCommands(program);
+registerTopicsCommands(program);
+registerPublishCommand(program);
 registerVectorsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

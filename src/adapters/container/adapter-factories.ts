@@ -1,6 +1,7 @@
 import type { RefractConfig } from '../config/config.ts';
-import type { Embedder, EventLog, GraphStore, VectorStore } from '../../ports/index.ts';
+import type { DeadLetters, Embedder, EventLog, GraphStore, VectorStore } from '../../ports/index.ts';
 import { createHashingEmbedder } from '../embedding/hashing-embedder.ts';
+import { createMemoryDeadLetters } from '../memory/memory-dead-letters.ts';
 import { createMemoryEventLog } from '../memory/memory-event-log.ts';
 import { createMemoryGraphStore } from '../memory/memory-graph-store.ts';
 import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
@@ -51,3 +52,15 @@ export async function createEmbedder(config: RefractConfig): Promise<Embedder> {
   }
 }
 
+
+/** Dead letters live beside the log: a topic per leg on Pulsar, in process otherwise. */
+export async function createDeadLetters(config: RefractConfig): Promise<DeadLetters> {
+  switch (config.eventLog) {
+    case 'memory':
+      return createMemoryDeadLetters();
+    case 'pulsar': {
+      const { createPulsarDeadLetters } = await import('../pulsar/pulsar-dead-letters.ts');
+      return createPulsarDeadLetters({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+    }
+  }
+}

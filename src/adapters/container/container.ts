@@ -1,9 +1,8 @@
 import { Container } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
-import { createMemoryDeadLetters } from '../memory/memory-dead-letters.ts';
 import { createMemoryMetrics } from '../memory/memory-metrics.ts';
 import { createSystemClock } from '../memory/system-clock.ts';
-import { createEmbedder, createEventLog, createGraphStore, createVectorStore } from './adapter-factories.ts';
+import { createDeadLetters, createEmbedder, createEventLog, createGraphStore, createVectorStore } from './adapter-factories.ts';
 import { TOKENS } from './tokens.ts';
 
 /** The composition root: the only place that knows every adapter (docs/adr/0001). */
@@ -12,7 +11,7 @@ export function buildContainer(config: RefractConfig): Container {
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Clock).toResolvedValue(createSystemClock);
   container.bind(TOKENS.Metrics).toResolvedValue(createMemoryMetrics);
-  container.bind(TOKENS.DeadLetters).toResolvedValue(createMemoryDeadLetters);
+  container.bind(TOKENS.DeadLetters).toResolvedValue(createDeadLetters, [TOKENS.Config]);
   container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config]);
   container.bind(TOKENS.GraphStore).toResolvedValue(createGraphStore, [TOKENS.Config]);
   container.bind(TOKENS.VectorStore).toResolvedValue(createVectorStore, [TOKENS.Config]);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import { loadConfig } from '../../config/config.ts';
 import { buildContainer, resolvePipeline, type Pipeline } from '../../container/container.ts';
+import { prepareServers } from '../../container/prepare-servers.ts';
 import { generateBankingEvents } from '../../synthetic/banking-generator.ts';
 import { createProgress } from '../progress.ts';
 import { adapterFlags, configFlags } from './shared-flags.ts';
@@ -29,6 +30,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--malformed <share>', 'share of extra malformed events', '0.005');
   adapterFlags(command).action(async (flags: DemoFlags & Record<string, unknown>) => {
     const config = loadConfig(configFlags(flags));
+    for (const line of await prepareServers(config)) process.stdout.write(`${line}\n`);
     const p = await resolvePipeline(buildContainer(config));
     try {
       await demo(p, flags);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { buildContainer, resolvePipeline } from '../../container/container.ts';
+import { prepareServers } from '../../container/prepare-servers.ts';
 import { adapterFlags, configFlags } from './shared-flags.ts';
 import { runBothLegs } from './run-legs.ts';
 
@@ -12,7 +13,9 @@ export function registerRunCommand(program: Command): void {
   adapterFlags(program.command('run').description('run the graph and vector legs until interrupted (graceful on SIGINT/SIGTERM)'))
     .option('--until-drained', 'stop once both subscriptions have no backlog')
     .action(async (flags: Record<string, unknown>) => {
-      const p = await resolvePipeline(buildContainer(loadConfig(configFlags(flags))));
+      const config = loadConfig(configFlags(flags));
+      for (const line of await prepareServers(config)) process.stderr.write(`${line}\n`);
+      const p = await resolvePipeline(buildContainer(config));
       const controller = new AbortController();
       const stop = (signal: string) => {
         process.stderr.write(`refract: ${signal}: finishing the batches in hand, then stopping\n`);

@@ -1,0 +1,22 @@
+import type { RefractConfig } from '../config/config.ts';
+
+/**
+ * Idempotent bootstrap of whatever servers the configuration uses, before the first write:
+ * Pulsar's tenant, namespace and topics; JanusGraph's schema and unique index. OpenSearch
+ * indices are created on first write. Returns one line per server for progress output.
+ */
+export async function prepareServers(config: RefractConfig): Promise<string[]> {
+  const done: string[] = [];
+  if (config.eventLog === 'pulsar') {
+    const { initTopology } = await import('../pulsar/init-topology.ts');
+    const report = await initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+    const created = report.steps.filter((s) => s.outcome !== 'present').length;
+    done.push(`pulsar topology ${config.pulsarTenant}/${config.pulsarNamespace}: ${created} changed, ${report.steps.length - created} present`);
+  }
+  if (config.graph === 'janusgraph') {
+    const { initGraphSchema } = await import('../janusgraph/init-graph-schema.ts');
+    const report = await initGraphSchema({ url: config.janusgraphUrl });
+    done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, entity_id index ${report.index}`);
+  }
+  return done;
+}
