@@ -32,7 +32,7 @@ export function decodeEvent(
     throw new RefractError('EVENT.INVALID', 'event must be a JSON object', { field: '(event)', value: preview(raw) });
   }
   const event = check(entityEventSchema, upcast(raw as Record<string, unknown>), '');
-  const payloadSchema = catalog[event.entity_type];
+  const payloadSchema = Object.hasOwn(catalog, event.entity_type) ? catalog[event.entity_type] : undefined;
   if (!payloadSchema) {
     throw new RefractError('EVENT.UNKNOWN_ENTITY_TYPE', `entity_type "${event.entity_type}" is not known`, {
       field: 'entity_type',
@@ -48,7 +48,9 @@ function check<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
+  // An unknown key is reported on its parent object; name the key itself.
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const path = [...(issue?.path ?? []), ...(unknownKey === undefined ? [] : [unknownKey])];
   const field = prefix + (path.length ? path.map(String).join('.') : '(root)');
   const value = valueAt(input, path);
   throw new RefractError('EVENT.INVALID', `${field}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(preview(value))})`, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityIdSchema } from './entity-id.ts';
 
 /** The schema version this code writes and reads natively; older ones are upcast. */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -14,7 +15,7 @@ export const entityEventSchema = z.strictObject({
   event_id: z.uuid(),
   event_type: z.enum(EVENT_TYPES),
   entity_type: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
-  entity_id: z.string().min(1).max(256),
+  entity_id: entityIdSchema,
   version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   occurred_at: z.iso.datetime({ offset: true }),
   payload: z.record(z.string(), z.unknown()),

@@ -11,3 +11,4 @@ export * from './payload-catalog.ts';
 export * from './upcast.ts';
 export * from './vector-commands.ts';
 export * from './banking/topics.ts';
+export * from './entity-id.ts';

@@ -11,7 +11,14 @@ type Raw = Record<string, unknown>;
 const STEPS: Readonly<Record<number, (raw: Raw) => Raw>> = {};
 
 export function upcast(raw: Raw): Raw {
-  let version = typeof raw['schema_version'] === 'number' ? raw['schema_version'] : CURRENT_SCHEMA_VERSION;
+  const declared = raw['schema_version'];
+  if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1) {
+    throw new RefractError('EVENT.INVALID', `schema_version: expected a positive integer (got ${JSON.stringify(declared)})`, {
+      field: 'schema_version',
+      value: declared === undefined ? '(missing)' : declared,
+    });
+  }
+  let version = declared;
   if (version > CURRENT_SCHEMA_VERSION) {
     throw new RefractError(
       'EVENT.UNSUPPORTED_SCHEMA_VERSION',

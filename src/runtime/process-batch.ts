@@ -12,11 +12,16 @@ interface Projected<C> {
   readonly owners: number[];
 }
 
+/** How the runner treats a failure that belongs to one message. */
+type Verdict = 'permanent' | 'unknown';
+
 /**
- * One batch, start to finish. Permanent errors (bad input, a rejected item) become dead
- * letters; transient ones are retried in place; an unknown error isolates the batch into
- * single messages so one poison message never takes its neighbours down with it. Acks go
- * out only after the store write and the dead letters are durable.
+ * One batch, start to finish. Bad input (decoding, a store's per-item rejection) becomes a
+ * dead letter at once; transient errors are retried in place; a configuration error stops
+ * the leg with nothing acked; any other error isolates the batch into single messages, so
+ * one poison message never takes its neighbours down: it is nacked, and dead-lettered with
+ * its stack after `maxRedeliveries`. Acks go out only after the store write and the dead
+ * letters are durable.
  */
 export async function processBatch<T extends Target>(
   leg: Leg<T>,
@@ -33,18 +38,15 @@ export async function processBatch<T extends Target>(
   metrics.count('events_redelivered', leg.name, messages.filter((m) => m.redeliveryCount > 0).length);
 
   const givenUp = new Set<number>();
-  const giveUp = (index: number, error: unknown) => {
+  const giveUp = (index: number, error: unknown, verdict: Verdict) => {
     const message = messages[index];
     if (!message || givenUp.has(index)) return;
     givenUp.add(index);
-    if (isRefractError(error) && !error.retryable) dead.push(letter(leg.name, message, error));
-    else if (message.redeliveryCount >= options.maxRedeliveries) dead.push(letter(leg.name, message, error));
+    if (verdict === 'permanent' || message.redeliveryCount >= options.maxRedeliveries) dead.push(letter(leg.name, message, error));
     else nacked.add(index);
   };
-
-  const projected = project(leg, deps, messages, giveUp);
-  const apply = (commands: TargetCommands[T][]) =>
-    retryTransient(() => leg.sink.apply(commands), {
+  const transient = <R>(work: () => Promise<R>) =>
+    retryTransient(work, {
       policy: options.retry,
       clock: deps.clock,
       random: deps.random ?? Math.random,
@@ -54,44 +56,43 @@ export async function processBatch<T extends Target>(
         metrics.count('store_retries', leg.name);
       },
     });
+
+  const projected = project(leg, deps, messages, giveUp);
   try {
-    record(leg.name, deps, stats, await apply(projected.commands), projected.owners, giveUp);
+    record(leg.name, deps, stats, await transient(() => leg.sink.apply(projected.commands)), projected.owners, giveUp);
   } catch (error) {
-    if (isRetryable(error)) throw error; // aborted while the store was down
+    if (isRetryable(error) || isConfigError(error)) throw error; // aborted while the store was down, or misconfigured
     for (const index of new Set(projected.owners)) {
       const own = projected.commands.filter((_, i) => projected.owners[i] === index);
       try {
-        record(leg.name, deps, stats, await apply(own), own.map(() => index), giveUp);
+        record(leg.name, deps, stats, await transient(() => leg.sink.apply(own)), own.map(() => index), giveUp);
       } catch (single) {
-        if (isRetryable(single)) throw single;
-        giveUp(index, single);
+        if (isRetryable(single) || isConfigError(single)) throw single;
+        giveUp(index, single, isRefractError(single) && single.code === 'STORE.REJECTED' ? 'permanent' : 'unknown');
       }
     }
   }
 
   if (dead.length) {
-    await retryTransient(() => deps.deadLetters.send(dead), {
-      policy: options.retry,
-      clock: deps.clock,
-      random: deps.random ?? Math.random,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    await transient(() => deps.deadLetters.send(dead));
     stats.deadLettered += dead.length;
     metrics.count('events_dead_lettered', leg.name, dead.length);
   }
   const toAck = messages.filter((_, i) => !nacked.has(i));
-  if (toAck.length) await deps.subscription.ack(toAck);
+  if (toAck.length) await transient(() => deps.subscription.ack(toAck));
   if (nacked.size) {
     stats.nacked += nacked.size;
-    await deps.subscription.nack(messages.filter((_, i) => nacked.has(i)));
+    await transient(() => deps.subscription.nack(messages.filter((_, i) => nacked.has(i))));
   }
 }
+
+const isConfigError = (error: unknown) => isRefractError(error) && error.code.startsWith('CONFIG.');
 
 function project<T extends Target>(
   leg: Leg<T>,
   deps: RunnerDeps,
   messages: readonly ReceivedMessage[],
-  giveUp: (index: number, error: unknown) => void,
+  giveUp: (index: number, error: unknown, verdict: Verdict) => void,
 ): Projected<TargetCommands[T]> {
   const commands: TargetCommands[T][] = [];
   const owners: number[] = [];
@@ -100,20 +101,21 @@ function project<T extends Target>(
     try {
       event = decodeEvent(message.payload, deps.catalog, deps.limits);
     } catch (error) {
-      giveUp(index, error);
+      giveUp(index, error, 'permanent');
       return;
     }
     try {
+      const own: TargetCommands[T][] = [];
       for (const projection of leg.projections) {
-        if (!projection.handles.includes(event.entity_type)) continue;
-        for (const command of projection.project(event)) {
-          commands.push(command);
-          owners.push(index);
-        }
+        if (projection.handles.includes(event.entity_type)) own.push(...projection.project(event));
+      }
+      for (const command of own) {
+        commands.push(command);
+        owners.push(index);
       }
     } catch (error) {
       // A projection must be total; a throw is a bug: nack, then dead-letter with the stack.
-      giveUp(index, error instanceof Error && !isRefractError(error) ? error : new Error(String(error)));
+      giveUp(index, error instanceof Error ? error : new Error(String(error)), 'unknown');
     }
   });
   return { commands, owners };
@@ -125,7 +127,7 @@ function record(
   stats: LegStats,
   result: SinkResult,
   owners: readonly number[],
-  giveUp: (index: number, error: RefractError) => void,
+  giveUp: (index: number, error: RefractError, verdict: Verdict) => void,
 ): void {
   stats.applied += result.applied;
   stats.stale += result.stale;
@@ -137,7 +139,7 @@ function record(
   deps.metrics.count('embeddings_reused', legName, result.embeddingsReused);
   for (const { position, error } of result.rejected) {
     const owner = owners[position];
-    if (owner !== undefined) giveUp(owner, error);
+    if (owner !== undefined) giveUp(owner, error, 'permanent');
   }
 }
 

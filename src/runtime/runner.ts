@@ -16,6 +16,9 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
     metrics.heartbeat(leg.name, clock.now());
     if (!messages.length) {
       if (options.stopWhenDrained && (await subscription.backlog()) === 0) break;
+      // Never spin: a log that answers an empty receive at once must still let timers,
+      // signals and the other leg run.
+      await clock.sleep(1, options.signal);
       continue;
     }
     const started = clock.now();

@@ -21,7 +21,7 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
       for (const { command, positions } of survivors) {
         const existing = stored.get(command.index)?.get(command.id);
         if (existing && existing.version >= command.version) {
-          stale += positions.length;
+          stale += 1; // its superseded positions are already counted in `superseded`
           continue;
         }
         if (command.kind === 'tombstone_document') {

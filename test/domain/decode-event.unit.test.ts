@@ -30,6 +30,10 @@ describe('decodeEvent', () => {
       ['event_type', { ...valid, event_type: 'upsert' }, 'upsert'],
       ['occurred_at', { ...valid, occurred_at: 'yesterday' }, 'yesterday'],
       ['payload.country', { ...valid, payload: { ...valid.payload, country: 'Germany' } }, 'Germany'],
+      ['payload.colour', { ...valid, payload: { ...valid.payload, colour: 'red' } }, 'red'],
+      ['entity_id', { ...valid, entity_id: 'é'.repeat(300) }, `${'é'.repeat(117)}...`],
+      ['entity_id', { ...valid, entity_id: 'a\u0000b' }, 'a\u0000b'],
+      ['schema_version', { ...valid, schema_version: '1' }, '1'],
     ])('names %s and the value it got', (field, event, value) => {
       const error = failure(bytes(event));
       expect(error.code).toBe('EVENT.INVALID');
@@ -46,6 +50,9 @@ describe('decodeEvent', () => {
       ['EVENT.INVALID', bytes('[1,2]')],
       ['EVENT.UNKNOWN_ENTITY_TYPE', bytes({ ...valid, entity_type: 'spaceship' })],
       ['EVENT.UNKNOWN_ENTITY_TYPE', bytes({ ...valid, entity_type: 'spaceship', event_type: 'delete' })],
+      ['EVENT.UNKNOWN_ENTITY_TYPE', bytes({ ...valid, entity_type: 'constructor' })],
+      ['EVENT.UNKNOWN_ENTITY_TYPE', bytes({ ...valid, entity_type: 'constructor', event_type: 'delete' })],
+      ['EVENT.INVALID', bytes({ ...valid, schema_version: undefined })],
       ['EVENT.UNSUPPORTED_SCHEMA_VERSION', bytes({ ...valid, schema_version: 99 })],
     ])('fails with %s', (code, input) => {
       expect(failure(input).code).toBe(code);

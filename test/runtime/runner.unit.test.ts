@@ -77,14 +77,60 @@ describe('the projection runner', () => {
       await publishEvents(parts.log, events);
       const controller = new AbortController();
       const running = await startBothLegs({ ...parts, graph: down }, { signal: controller.signal, stopWhenDrained: false });
-      await new Promise((r) => setTimeout(r, 30));
+      while ((await running.subscriptions.vector.backlog()) > 0 || down.attempts < 3) await new Promise((r) => setTimeout(r, 5));
       controller.abort();
       const stats = await running.done;
-      expect(stats.graph.applied).toBe(0);
+      expect(stats.graph).toMatchObject({ applied: 0, nacked: 0, deadLettered: 0 });
+      expect(parts.deadLetters.all()).toEqual([]);
       await running.subscriptions.graph.close();
-      expect(await running.subscriptions.vector.backlog()).toBe(0); // the healthy leg finished its work
       await runBothLegs(parts);
       expect(await graphSnapshot(parts.graph)).toEqual(expectedGraph(events));
+    });
+  });
+});
+
+describe('the projection runner, on errors a store throws for a whole batch', () => {
+  describe('when the error is a configuration error', () => {
+    it('stops the leg with the error and acks nothing', async () => {
+      const parts = embeddedParts();
+      const misconfigured = failingFirst(parts.graph, Infinity, () => new RefractError('CONFIG.INVALID', 'vector dimension 384 does not match the index (768)'));
+      await publishEvents(parts.log, events);
+      await expect(runBothLegs({ ...parts, graph: misconfigured })).rejects.toThrow(/vector dimension/);
+      expect(parts.deadLetters.all()).toEqual([]);
+      const graphSub = await parts.log.subscribe({ topics: ['accounts'], subscription: 'graph' });
+      expect(await graphSub.backlog()).toBe(events.length);
+    });
+  });
+
+  describe('when the store refuses one message\u2019s write for the whole request', () => {
+    it('dead-letters only that message once isolated, and applies the rest', async () => {
+      const parts = embeddedParts();
+      const poisonId = events[0]!.entity_id;
+      const refusing: GraphStore = {
+        ...parts.graph,
+        apply: (commands) =>
+          commands.some((c) => c.id === poisonId)
+            ? Promise.reject(new RefractError('STORE.REJECTED', 'property type mismatch'))
+            : parts.graph.apply(commands),
+      };
+      await publishEvents(parts.log, events);
+      const { graph } = await runBothLegs({ ...parts, graph: refusing });
+      const letters = parts.deadLetters.all().filter((l) => l.leg === 'graph');
+      expect(new Set(letters.map((l) => `${l.key}:${l.code}`))).toEqual(new Set([`${poisonId}:STORE.REJECTED`]));
+      expect(graph.nacked).toBe(0);
+    });
+  });
+});
+
+describe('the vector sink', () => {
+  describe('when a batch holds several versions older than the stored one', () => {
+    it('counts each of them stale exactly once', async () => {
+      const { createVectorSink } = await import('../../src/runtime/vector-sink.ts');
+      const parts = embeddedParts();
+      const sink = createVectorSink(parts.vectors, parts.embedder);
+      const upsert = (version: number) => ({ kind: 'upsert_document' as const, index: 'person', id: 'p', version, fields: {}, text: 'nurse' });
+      await sink.apply([upsert(10)]);
+      expect(await sink.apply([upsert(1), upsert(2), upsert(3)])).toMatchObject({ applied: 0, stale: 3 });
     });
   });
 });

@@ -3,7 +3,7 @@ import { CURRENT_SCHEMA_VERSION, type BankingEntityType, type EntityEvent } from
 
 const ids = (prefix: string) => fc.constantFrom(...[1, 2, 3].map((i) => `${prefix}-${i}`));
 const ref = <T extends string>(type: T) => ids(type.slice(0, 3)).map((entity_id) => ({ entity_type: type, entity_id }));
-const texts = fc.constantFrom('tax accountant in Berlin', 'paediatric nurse in Lyon', 'steel trading company in Milan', 'art dealer who sails');
+const texts = fc.constantFrom('tax accountant in Berlin', 'paediatric nurse in Lyon', 'steel trading company in Milan', 'art dealer who sails', '   ');
 
 const payloads: Record<BankingEntityType, fc.Arbitrary<Record<string, unknown>>> = {
   person: fc.record(

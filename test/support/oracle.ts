@@ -1,4 +1,8 @@
-import { textHash, type EntityEvent, type OwnedEdge, type PropertyValue } from '../../src/domain/index.ts';
+import { createHash } from 'node:crypto';
+import type { EntityEvent, OwnedEdge, PropertyValue } from '../../src/domain/index.ts';
+
+/** The documented text hash (docs/adr/0003), computed here without the code under test. */
+const textHash = (text: string, modelId: string) => createHash('sha256').update(`${modelId}\u0000${text}`).digest('hex');
 
 /**
  * The independent model the stores are checked against: for each entity, the event with the
@@ -73,7 +77,7 @@ export function expectedDocuments(events: readonly EntityEvent[], modelId: strin
   for (const [id, e] of newestPerEntity(events)) {
     const fieldNames = DOC_FIELDS[e.entity_type];
     if (!fieldNames) continue;
-    if (e.event_type === 'delete' || !e.text_for_embedding) {
+    if (e.event_type === 'delete' || !e.text_for_embedding?.trim()) {
       out.set(id, { index: e.entity_type, version: e.version, deleted: true, fields: {} });
       continue;
     }

@@ -47,23 +47,30 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
       const d = sub.again.shift();
       if (d && !sub.acked.has(d.message.id)) out.push(d);
     }
+    // Slots kept for repeats of earlier deliveries. Repeats only ride along with fresh
+    // messages, so a drained subscription really comes back empty.
+    let repeats = 0;
+    const unread = sub.topics.reduce((n, t) => n + log(t).length - (sub.cursors.get(t) ?? 0), 0);
+    if (options.redeliveryRate && sub.delivered.length && unread > 0) {
+      for (let i = out.length + 1; i < max; i++) if (random() < options.redeliveryRate) repeats++;
+    }
+    const firstFresh = out.length;
     for (const topic of sub.topics) {
       const messages = log(topic);
       let cursor = sub.cursors.get(topic) ?? 0;
-      while (out.length < max && cursor < messages.length) {
+      while (out.length < max - repeats && cursor < messages.length) {
         const message = messages[cursor++];
         if (message) out.push({ message, count: 0 });
       }
       sub.cursors.set(topic, cursor);
     }
     if (options.redeliveryRate) {
-      const fresh = out.length;
-      for (let i = 0; i < fresh && sub.delivered.length; i++) {
-        if (random() >= options.redeliveryRate) continue;
+      const fresh = out.slice(firstFresh);
+      for (let i = 0; i < repeats; i++) {
         const message = find(sub.delivered[Math.floor(random() * sub.delivered.length)] ?? '');
         if (message) out.push({ message, count: (sub.inflight.get(message.id)?.count ?? 0) + 1 });
       }
-      for (const d of out.slice(0, fresh)) if (d.count === 0) sub.delivered.push(d.message.id);
+      for (const d of fresh) sub.delivered.push(d.message.id);
     }
     if (options.shuffle) shuffle(out, random);
     for (const d of out) {
@@ -82,6 +89,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
     let closed = false;
     return {
       async receive(max, maxWaitMs) {
+        if (closed) throw new Error(`subscription ${consumer} is closed`);
         const deadline = Date.now() + maxWaitMs;
         for (;;) {
           if (closed) return [];

@@ -3,19 +3,24 @@ import { projectionsFor } from '../../../projections/registry.ts';
 import { createGraphSink, createVectorSink, DEFAULT_RETRY, runLeg, type LegStats } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
-/** Runs the graph and the vector leg on their own subscriptions, until both are drained or aborted. */
+/**
+ * Runs the graph and the vector leg on their own subscriptions, until both are drained or
+ * aborted. If one leg fails, the other is stopped gracefully before the error is rethrown.
+ */
 export async function runBothLegs(
   p: Pipeline,
   options: { stopWhenDrained: boolean; signal?: AbortSignal; onBatch?: (leg: string, received: number) => void },
 ): Promise<Record<'graph' | 'vector', LegStats>> {
   const topics = Object.values(BANKING_TOPICS);
+  const failed = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
   const runnerOptions = {
     batchSize: p.config.batchSize,
     maxWaitMs: p.config.maxWaitMs,
     maxRedeliveries: p.config.maxRedeliveries,
     retry: DEFAULT_RETRY,
     stopWhenDrained: options.stopWhenDrained,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   };
   const deps = async (leg: string) => ({
@@ -25,9 +30,16 @@ export async function runBothLegs(
     clock: p.clock,
     catalog: BANKING_PAYLOADS,
   });
-  const [graph, vector] = await Promise.all([
-    runLeg({ name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(p.graph) }, await deps('graph'), runnerOptions),
-    runLeg({ name: 'vector', projections: projectionsFor('vector'), sink: createVectorSink(p.vectors, p.embedder) }, await deps('vector'), runnerOptions),
+  const stopOthersOnFailure = (run: Promise<LegStats>) =>
+    run.catch((error: unknown) => {
+      failed.abort();
+      throw error;
+    });
+  const [graph, vector] = await Promise.allSettled([
+    stopOthersOnFailure(runLeg({ name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(p.graph) }, await deps('graph'), runnerOptions)),
+    stopOthersOnFailure(runLeg({ name: 'vector', projections: projectionsFor('vector'), sink: createVectorSink(p.vectors, p.embedder) }, await deps('vector'), runnerOptions)),
   ]);
-  return { graph, vector };
+  if (graph.status === 'rejected') throw graph.reason;
+  if (vector.status === 'rejected') throw vector.reason;
+  return { graph: graph.value, vector: vector.value };
 }
