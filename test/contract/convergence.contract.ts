@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GraphStore, VectorStore } from '../../src/ports/index.ts';
+import { bankingHistories, deliveryPlan } from '../support/arbitraries.ts';
+import { embeddedParts, publishEvents, runBothLegs } from '../support/embedded-pipeline.ts';
+import { expectedDocuments, expectedGraph } from '../support/oracle.ts';
+import { graphSnapshot, vectorSnapshot } from '../support/snapshots.ts';
+
+/** Stores for one property run, empty (or on ids and indices of their own). */
+export interface FreshStores {
+  readonly graph?: GraphStore;
+  readonly vectors?: VectorStore;
+  readonly cleanUp?: () => Promise<void>;
+}
+
+export interface ConvergenceTarget {
+  readonly name: string;
+  readonly numRuns: number;
+  /** Stores under test; the memory adapters stand in for whichever is absent. */
+  readonly fresh: () => Promise<FreshStores>;
+}
+
+const INDICES = ['person', 'company'];
+/** REFRACT_FC_SEED replays the seed a failure printed. */
+const SEED = process.env['REFRACT_FC_SEED'] ? { seed: Number(process.env['REFRACT_FC_SEED']) } : {};
+
+/**
+ * The convergence properties (docs/adr/0002), shared by the in-memory stores and every real
+ * store: the expected state comes from the independent oracle, never from the code under test.
+ */
+export function convergenceContract(target: ConvergenceTarget) {
+  const runs = { numRuns: target.numRuns, ...SEED };
+  const withStores = async (body: (stores: FreshStores) => Promise<void>) => {
+    const stores = await target.fresh();
+    try {
+      await body(stores);
+    } finally {
+      await stores.cleanUp?.();
+    }
+  };
+
+  describe(`convergence: ${target.name}`, () => {
+    describe('when any events are delivered in any order, duplicated, in any batches', () => {
+      it("ends with every store equal to the state of each entity's highest version", async () => {
+        const seen = { duplicates: 0, redeliveries: 0 };
+        await fc.assert(
+          fc.asyncProperty(
+            bankingHistories.chain((events) => fc.tuple(fc.constant(events), deliveryPlan(events), fc.integer())),
+            async ([events, plan, seed]) =>
+              withStores(async (stores) => {
+                const parts = embeddedParts({ seed, shuffle: true, duplicateRate: 0.2, redeliveryRate: 0.2 }, stores);
+                await publishEvents(parts.log, plan.order.map((i) => events[i]!));
+                await runBothLegs(parts, { batchSize: plan.batchSize });
+                seen.duplicates += parts.log.stats().duplicatesStored;
+                seen.redeliveries += parts.log.stats().redeliveries;
+
+                expect(await graphSnapshot(parts.graph)).toEqual(expectedGraph(events));
+                expect(await vectorSnapshot(parts.vectors, INDICES)).toEqual(expectedDocuments(events, parts.embedder.modelId));
+                expect(parts.deadLetters.all()).toEqual([]);
+              }),
+          ),
+          { ...runs, plugins: [fc.unbiased()] },
+        );
+        // The property is only as strong as the disorder it saw.
+        expect(seen.duplicates).toBeGreaterThan(0);
+        expect(seen.redeliveries).toBeGreaterThan(0);
+      });
+    });
+
+    describe('when a delete is followed by older events arriving late', () => {
+      it('keeps the entity deleted in every store', async () => {
+        await fc.assert(
+          fc.asyncProperty(bankingHistories, fc.integer(), async (events, seed) => {
+            const deletes = events.filter((e) => e.event_type === 'delete');
+            fc.pre(deletes.length > 0);
+            await withStores(async (stores) => {
+              const parts = embeddedParts({ seed }, stores);
+              const byId = new Map(deletes.map((d) => [d.entity_id, d]));
+              const late = events.filter((e) => (byId.get(e.entity_id)?.version ?? Infinity) > e.version);
+              await publishEvents(parts.log, [...deletes, ...late]);
+              await runBothLegs(parts);
+              const stored = await parts.graph.get([...byId.keys()]);
+              for (const [id, d] of byId) {
+                expect(stored.get(id)).toMatchObject({ deleted: true, version: d.version });
+                if (INDICES.includes(d.entity_type)) {
+                  expect((await parts.vectors.get(d.entity_type, [id])).get(id)).toMatchObject({ deleted: true, version: d.version });
+                }
+              }
+            });
+          }),
+          { ...runs, numRuns: Math.max(5, Math.round(target.numRuns / 2)) },
+        );
+      });
+    });
+  });
+}
