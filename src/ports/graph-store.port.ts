@@ -23,7 +23,10 @@ export interface Page<T> {
   readonly next?: string;
 }
 
-/** The property graph read model, guarded per entity by version. */
+/**
+ * The property graph read model, guarded per entity by version. Ids are unique across labels;
+ * a vertex keeps the label it was created with (a placeholder's comes from the reference).
+ */
 export interface GraphStore {
   /** Apply a batch; every command is version-guarded. Throws retryable errors for transient failures. */
   apply(commands: readonly GraphCommand[]): Promise<ApplyResult>;

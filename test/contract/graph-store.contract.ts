@@ -39,6 +39,15 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       });
     });
 
+    describe('when a later command names another label for an existing id', () => {
+      it('keeps the label the vertex was created with: entity ids are unique across types', async () => {
+        const store = await makeStore();
+        await store.apply([account(1, 'p1')]);
+        await store.apply([{ kind: 'upsert_vertex', label: 'company', id: id('p1'), version: 2, properties: { legal_name: 'X' }, edges: [] }]);
+        expect((await store.get([id('p1')])).get(id('p1'))).toMatchObject({ label: 'person', version: 2, properties: { legal_name: 'X' } });
+      });
+    });
+
     describe('when versions arrive out of order', () => {
       it('keeps the newest; equal or older versions are stale no-ops', async () => {
         const store = await makeStore();

@@ -31,7 +31,7 @@ export function createMemoryGraphStore(): GraphStore {
     const current = vertices.get(command.id);
     if (current && current.version >= command.version) return 'stale';
     if (command.kind === 'tombstone_vertex') {
-      put({ label: command.label, id: command.id, version: command.version, deleted: true, properties: {}, edges: [] });
+      put({ label: current?.label ?? command.label, id: command.id, version: command.version, deleted: true, properties: {}, edges: [] });
       return 'applied';
     }
     const { label, id, version, properties, edges } = command;
@@ -40,7 +40,8 @@ export function createMemoryGraphStore(): GraphStore {
         put({ label: edge.to.label, id: edge.to.id, version: 0, deleted: false, properties: {}, edges: [] });
       }
     }
-    put({ label, id, version, deleted: false, properties: { ...properties }, edges: [...edges] });
+    // A vertex keeps the label it was created with (JanusGraph cannot relabel a vertex).
+    put({ label: current?.label ?? label, id, version, deleted: false, properties: { ...properties }, edges: [...edges] });
     return 'applied';
   };
 
