@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
+import { registerDeadLettersCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGraphCommands } from './commands/graph.ts';
 import { registerPublishCommand } from './commands/publish.ts';
@@ -15,6 +16,7 @@ registerRunCommand(program);
 registerGraphCommands(program);
 registerTopicsCommands(program);
 registerPublishCommand(program);
+registerDeadLettersCommands(program);
 registerVectorsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
