@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GraphStore, VectorStore } from '../../src/ports/index.ts';
+import { PROJECTIONS } from '../../src/projections/registry.ts';
 import { bankingHistories, deliveryPlan } from '../support/arbitraries.ts';
 import { embeddedParts, publishEvents, runBothLegs } from '../support/embedded-pipeline.ts';
 import { expectedDocuments, expectedGraph } from '../support/oracle.ts';
@@ -21,6 +22,8 @@ export interface ConvergenceTarget {
 }
 
 const INDICES = ['person', 'company'];
+/** Every index a registered vector projection may write (an index is named after its entity type). */
+const ALL_INDICES = [...new Set(PROJECTIONS.filter((p) => p.target === 'vector').flatMap((p) => p.handles))];
 /** REFRACT_FC_SEED replays the seed a failure printed. */
 const SEED = process.env['REFRACT_FC_SEED'] ? { seed: Number(process.env['REFRACT_FC_SEED']) } : {};
 
@@ -64,6 +67,29 @@ export function convergenceContract(target: ConvergenceTarget) {
         // The property is only as strong as the disorder it saw.
         expect(seen.duplicates).toBeGreaterThan(0);
         expect(seen.redeliveries).toBeGreaterThan(0);
+      });
+    });
+
+    describe('when compared with an in-order, once-only run on the in-memory stores', () => {
+      it('holds exactly the same state, for every registered projection', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            bankingHistories.chain((events) => fc.tuple(fc.constant(events), deliveryPlan(events), fc.integer())),
+            async ([events, plan, seed]) =>
+              withStores(async (stores) => {
+                const reference = embeddedParts();
+                await publishEvents(reference.log, [...events].sort((a, b) => a.version - b.version));
+                await runBothLegs(reference, { batchSize: 1 });
+                const parts = embeddedParts({ seed, shuffle: true, duplicateRate: 0.2, redeliveryRate: 0.2 }, stores);
+                await publishEvents(parts.log, plan.order.map((i) => events[i]!));
+                await runBothLegs(parts, { batchSize: plan.batchSize });
+
+                expect(await graphSnapshot(parts.graph, null)).toEqual(await graphSnapshot(reference.graph, null));
+                expect(await vectorSnapshot(parts.vectors, ALL_INDICES)).toEqual(await vectorSnapshot(reference.vectors, ALL_INDICES));
+              }),
+          ),
+          { ...runs, numRuns: Math.max(5, Math.round(target.numRuns / 2)) },
+        );
       });
     });
 
