@@ -25,8 +25,8 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
     try {
       await processBatch(leg, deps, options, messages, stats);
     } catch (error) {
-      // Only an abort during transient retries gets here: the batch stays unacked and the
-      // log delivers it again to whoever consumes next.
+      // An abort during transient retries: the batch stays unacked and the log delivers it
+      // again to whoever consumes next. Anything else (a configuration error) stops the leg.
       if (options.signal?.aborted) break;
       throw error;
     }

@@ -10,6 +10,9 @@ type Upsert = Extract<VectorCommand, { kind: 'upsert_document' }>;
  * text hashes; stale commands dropped before any model call; the stored vector reused when
  * the hash of text + model is equal; every remaining text embedded in one call; one write.
  */
+/** A survivor's fate: a ready write, or an upsert still waiting for its vector. */
+type Plan = { readonly positions: number[] } & ({ readonly write: VectorWrite } | { readonly upsert: Upsert; readonly hash: string });
+
 export function createVectorSink(store: VectorStore, embedder: Embedder): LegSink<VectorCommand> {
   return {
     async apply(commands): Promise<SinkResult> {
@@ -17,7 +20,7 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
       const stored = await lookup(store, survivors.map((s) => s.command));
       let stale = superseded;
       let reused = 0;
-      const planned: { write: VectorWrite | Upsert; positions: number[]; hash?: string }[] = [];
+      const plans: Plan[] = [];
       for (const { command, positions } of survivors) {
         const existing = stored.get(command.index)?.get(command.id);
         if (existing && existing.version >= command.version) {
@@ -26,24 +29,24 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
         }
         if (command.kind === 'tombstone_document') {
           const { index, id, version } = command;
-          planned.push({ write: { kind: 'tombstone', index, id, version }, positions });
+          plans.push({ write: { kind: 'tombstone', index, id, version }, positions });
           continue;
         }
         const hash = textHash(command.text, embedder.modelId);
         if (existing?.embedding && !existing.deleted && existing.textHash === hash) {
           reused += 1;
-          planned.push({ write: toIndexWrite(command, hash, embedder.modelId, existing.embedding), positions });
+          plans.push({ write: toIndexWrite(command, hash, embedder.modelId, existing.embedding), positions });
         } else {
-          planned.push({ write: command, positions, hash });
+          plans.push({ upsert: command, hash, positions });
         }
       }
-      const computed = await embedMissing(embedder, planned);
-      const writes = planned.map((p) => p.write as VectorWrite);
+      const vectors = await embedOnce(embedder, plans);
+      const writes = plans.map((p) => ('write' in p ? p.write : toIndexWrite(p.upsert, p.hash, embedder.modelId, vectorFor(vectors, p.hash))));
       const result = writes.length ? await store.write(writes) : { applied: 0, stale: 0, rejected: [] };
       const rejected = result.rejected.flatMap(({ position, error }) =>
-        (planned[position]?.positions ?? []).map((p) => ({ position: p, error })),
+        (plans[position]?.positions ?? []).map((p) => ({ position: p, error })),
       );
-      return { ...result, stale: result.stale + stale, rejected, embeddingsComputed: computed, embeddingsReused: reused };
+      return { ...result, stale: result.stale + stale, rejected, embeddingsComputed: vectors.size, embeddingsReused: reused };
     },
   };
 }
@@ -56,23 +59,20 @@ async function lookup(store: VectorStore, commands: readonly VectorCommand[]) {
   return stored;
 }
 
-/** Embeds each distinct text once, in one call, and turns the planned upserts into writes. */
-async function embedMissing(
-  embedder: Embedder,
-  planned: { write: VectorWrite | Upsert; hash?: string }[],
-): Promise<number> {
-  const pending = planned.filter((p): p is { write: Upsert; hash: string } => p.write.kind === 'upsert_document');
-  if (!pending.length) return 0;
+/** Every distinct text still without a vector, embedded in one call; keyed by text hash. */
+async function embedOnce(embedder: Embedder, plans: readonly Plan[]): Promise<Map<string, Float32Array>> {
   const texts = new Map<string, string>();
-  for (const p of pending) texts.set(p.hash, p.write.text);
+  for (const p of plans) if ('upsert' in p) texts.set(p.hash, p.upsert.text);
+  if (!texts.size) return new Map();
   const vectors = await embedder.embed([...texts.values()]);
-  const byHash = new Map([...texts.keys()].map((hash, i) => [hash, vectors[i]]));
-  for (const p of pending) {
-    const vector = byHash.get(p.hash);
-    if (!vector) throw new Error(`embedder returned ${vectors.length} vectors for ${texts.size} texts`);
-    (p as { write: VectorWrite | Upsert }).write = toIndexWrite(p.write, p.hash, embedder.modelId, vector);
-  }
-  return texts.size;
+  if (vectors.length !== texts.size) throw new Error(`embedder returned ${vectors.length} vectors for ${texts.size} texts`);
+  return new Map([...texts.keys()].map((hash, i) => [hash, vectors[i] as Float32Array]));
+}
+
+function vectorFor(vectors: ReadonlyMap<string, Float32Array>, hash: string): Float32Array {
+  const vector = vectors.get(hash);
+  if (!vector) throw new Error(`no vector was computed for text hash ${hash}`);
+  return vector;
 }
 
 function toIndexWrite(command: Upsert, hash: string, modelId: string, embedding: Float32Array): VectorWrite {
