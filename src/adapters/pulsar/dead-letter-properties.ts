@@ -13,6 +13,15 @@ const P = {
 const MAX_REASON = 2_000;
 const MAX_STACK = 8_000;
 
+/**
+ * Set on a letter too large to send whole (the original message may have been up to the
+ * broker's 5 MB before the reason and stack were added, and the WebSocket API's frame limit is
+ * lower still): its value is how many bytes of payload, or how many original properties, were
+ * left out. Kept among the letter's properties, so whoever lists it sees what is missing.
+ */
+export const PAYLOAD_OMITTED = 'refract.payload_omitted';
+export const PROPERTIES_OMITTED = 'refract.properties_omitted';
+
 export function deadLetterProperties(letter: DeadLetter): Record<string, string> {
   return {
     ...letter.properties,

@@ -1,18 +1,31 @@
-import { RefractError } from '../../domain/index.ts';
+import { isRefractError, RefractError } from '../../domain/index.ts';
 import type { OutgoingMessage, PublishResult } from '../../ports/index.ts';
 import { createTopicProducer, type TopicProducer, type TopicProducerOptions } from './topic-producer.ts';
 import type { PulsarTransport } from './transport.ts';
 
+/** A message that was not persisted; `tooLarge` when it can never be sent as it is. */
+export interface PublishFailure {
+  readonly position: number;
+  readonly reason: string;
+  readonly tooLarge?: boolean;
+}
+
+export interface PublisherResult extends PublishResult {
+  readonly failed: readonly PublishFailure[];
+}
+
 export interface Publisher {
   /** Messages carry full topic names. */
-  publish(messages: readonly OutgoingMessage[]): Promise<PublishResult>;
+  publish(messages: readonly OutgoingMessage[]): Promise<PublisherResult>;
   close(): Promise<void>;
 }
 
 /**
  * Publishes a batch across topics: one producer per topic, all topics at once. Resolves with
- * what was persisted; throws LOG.REFUSED when the broker refuses a producer, and a retryable
- * LOG.UNAVAILABLE when it could not be reached at all (nothing persisted).
+ * what was persisted and why the rest was not; a topic whose producer the broker refuses
+ * fails its own messages, not the others'. Throws only when the batch as a whole got nowhere:
+ * a retryable LOG.UNAVAILABLE when the broker could not be reached (nothing persisted), or the
+ * broker's LOG.REFUSED when it refused every topic of the batch.
  */
 export function createPublisher(transport: PulsarTransport, options: TopicProducerOptions): Publisher {
   const producers = new Map<string, TopicProducer>();
@@ -30,20 +43,29 @@ export function createPublisher(transport: PulsarTransport, options: TopicProduc
         if (positions) positions.push(i);
         else byTopic.set(m.topic, [i]);
       });
-      const failed: { position: number; reason: string }[] = [];
+      const failed: PublishFailure[] = [];
       let persisted = 0;
       let unreachable: string | undefined;
-      await Promise.all([...byTopic].map(async ([topic, positions]) => {
+      const refusals: unknown[] = [];
+      const settled = await Promise.allSettled([...byTopic].map(async ([topic, positions]) => {
         const outcomes = await producerFor(topic).sendAll(positions.map((i) => messages[i] as OutgoingMessage));
         outcomes.forEach((outcome, n) => {
           if (outcome.ok) persisted++;
           else {
-            failed.push({ position: positions[n] ?? -1, reason: outcome.reason });
+            failed.push({ position: positions[n] ?? -1, reason: outcome.reason, ...(outcome.tooLarge ? { tooLarge: true } : {}) });
             if (outcome.unavailable) unreachable = outcome.reason;
           }
         });
       }));
-      if (persisted === 0 && unreachable !== undefined && failed.length === messages.length) {
+      settled.forEach((result, t) => {
+        if (result.status === 'fulfilled') return;
+        const reason: unknown = result.reason;
+        if (!isRefractError(reason)) throw reason; // a bug, not a broker's answer
+        refusals.push(reason);
+        for (const position of [...byTopic.values()][t] ?? []) failed.push({ position, reason: reason.message });
+      });
+      if (refusals.length && refusals.length === byTopic.size) throw refusals[0];
+      if (persisted === 0 && unreachable !== undefined && !refusals.length && failed.length === messages.length) {
         throw new RefractError('LOG.UNAVAILABLE', unreachable, { topics: [...byTopic.keys()] });
       }
       return { persisted, failed: failed.sort((a, b) => a.position - b.position) };

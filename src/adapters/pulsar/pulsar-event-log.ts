@@ -27,6 +27,8 @@ export interface PulsarEventLogConfig {
   /** How soon a nacked message comes back (default 1000 ms; Pulsar's own default is a minute). */
   readonly negativeAckRedeliveryDelayMs?: number;
   readonly reconnect?: Partial<ReconnectPolicy>;
+  /** The broker's `webSocketMaxTextFrameSize` (default 8 MiB, as Refract's broker config sets it). */
+  readonly maxFrameBytes?: number;
   /** Default: the WebSocket API on `webUrl`. */
   readonly transport?: PulsarTransport;
 }
@@ -41,7 +43,7 @@ export const DEFAULT_PRODUCER_NAME = 'refract-publisher';
  */
 export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
   const where = { tenant: config.tenant ?? 'refract', namespace: config.namespace ?? 'banking' };
-  const transport = config.transport ?? createWebSocketTransport({ webUrl: config.webUrl });
+  const transport = config.transport ?? createWebSocketTransport({ webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}) });
   const admin = createPulsarAdmin(config.webUrl);
   const reconnect = { ...DEFAULT_RECONNECT, ...config.reconnect };
   const publisher = createPublisher(transport, {

@@ -2,6 +2,7 @@ import type { ReceivedMessage, Subscription } from '../../ports/index.ts';
 import type { PulsarAdmin } from './pulsar-admin.ts';
 import type { ReconnectPolicy } from './reconnect.ts';
 import { subscriptionBacklog } from './subscription-backlog.ts';
+import { createWaitList } from './wait-list.ts';
 import { createTopicConsumer, type TopicConsumer } from './topic-consumer.ts';
 import type { ConsumerOptions, IncomingMessage, PulsarTransport } from './transport.ts';
 
@@ -13,6 +14,11 @@ export interface SubscriptionTopic {
 
 const BACKLOG_REUSE_MS = 250;
 const LINGER_MS = 5;
+/**
+ * Delivery counts kept, least recently delivered dropped first. Acks remove theirs; this bounds
+ * the rest (messages whose ack a reconnect dropped and that went to another consumer).
+ */
+export const MAX_TRACKED_DELIVERIES = 10_000;
 
 interface Buffered {
   readonly consumer: number;
@@ -33,28 +39,13 @@ export async function createPulsarSubscription(
   const buffer: Buffered[] = [];
   const outstanding = new Map<string, Buffered>();
   const deliveries = new Map<string, number>();
-  let waiters: (() => void)[] = [];
+  const waiting = createWaitList();
   let closed = false;
   let sequence = 0;
   let lastNonZero = { count: 0, at: 0 };
-  const wake = () => {
-    const ready = waiters;
-    waiters = [];
-    for (const w of ready) w();
-  };
+  const wake = () => waiting.wake();
   /** Resolves once `ready()` holds, the subscription closes, or `deadline` passes. */
-  const until = async (ready: () => boolean, deadline: number) => {
-    while (!ready() && !closed && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, deadline - Date.now());
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        waiters.push(done);
-      });
-    }
-  };
+  const until = (ready: () => boolean, deadline: number) => waiting.until(() => closed || ready(), deadline);
   const seenKey = (b: Buffered) => `${b.consumer}#${b.message.messageId}`;
 
   const consumers: TopicConsumer[] = [];
@@ -105,7 +96,9 @@ export async function createPulsarSubscription(
       return buffer.splice(0, max).map((b): ReceivedMessage => {
         const topic = topics[b.consumer];
         const seen = deliveries.get(seenKey(b)) ?? 0;
+        deliveries.delete(seenKey(b)); // to the back: most recently delivered
         deliveries.set(seenKey(b), seen + 1);
+        if (deliveries.size > MAX_TRACKED_DELIVERIES) deliveries.delete(deliveries.keys().next().value ?? '');
         const id = `${topic?.full ?? ''}#${sequence++}`;
         outstanding.set(id, b);
         const { key, payload, properties, redeliveryCount, publishTime } = b.message;
@@ -123,7 +116,9 @@ export async function createPulsarSubscription(
       if (Date.now() - lastNonZero.at < BACKLOG_REUSE_MS) return Math.max(local, lastNonZero.count);
       try {
         const counts = await Promise.all(topics.map((t) => subscriptionBacklog(admin, t.full, options.subscription)));
-        const total = counts.reduce((a, b) => a + b, 0);
+        // A topic without stats while its consumer is connected: unknown, so not drained.
+        if (counts.some((c) => c === undefined)) return Math.max(1, local);
+        const total = counts.reduce<number>((a, b) => a + (b ?? 0), 0);
         if (total > 0) lastNonZero = { count: total, at: Date.now() };
         return Math.max(local, total);
       } catch {

@@ -18,7 +18,9 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDela
 /**
  * Runs `open` until it succeeds, retrying an unreachable broker with exponential backoff and
  * jitter (cockatiel) and a busy name for a short grace; anything else is a refusal and is
- * thrown at once. Giving up rethrows the last error, saying for how long it was tried.
+ * thrown at once. Giving up rethrows the last error, saying for how long it was tried. An
+ * aborted `signal` rejects at once (cockatiel would sleep out its backoff first); an attempt
+ * still running then is left to finish, so `open` must dispose of what it opens too late.
  */
 export async function openWithBackoff<T>(open: () => Promise<T>, policy: ReconnectPolicy, signal?: AbortSignal): Promise<T> {
   const started = Date.now();
@@ -30,10 +32,22 @@ export async function openWithBackoff<T>(open: () => Promise<T>, policy: Reconne
     maxAttempts: Number.MAX_SAFE_INTEGER,
     backoff: new ExponentialBackoff({ initialDelay: policy.initialDelayMs, maxDelay: policy.maxDelayMs }),
   });
+  const running = attempts.execute(open, signal);
+  let stopWaiting = (): void => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    const onAbort = () => reject(new RefractError('LOG.UNAVAILABLE', 'stopped connecting to Pulsar: closed', {}));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = () => signal.removeEventListener('abort', onAbort);
+  });
+  void running.catch(() => undefined); // when an abort wins the race, nobody awaits this any more
   try {
-    return await attempts.execute(open, signal);
+    return await Promise.race([running, aborted]);
   } catch (error) {
     if (!isRefractError(error) || elapsed() < 1_000) throw error;
     throw new RefractError(error.code, `${error.message} (tried for ${Math.round(elapsed() / 1000)} s)`, error.details, { cause: error });
+  } finally {
+    stopWaiting();
   }
 }

@@ -29,14 +29,21 @@ export function createTopicProducer(transport: PulsarTransport, topic: string, o
   const limit = pLimit(options.maxInFlight);
   let session: Promise<ProducerSession> | undefined;
   let closed = false;
+  // close() ends a reconnect in progress at once instead of waiting out the broker's absence.
+  const stop = new AbortController();
 
   const connect = (): Promise<ProducerSession> => {
     if (session) return session;
     const opened: Promise<ProducerSession> = openWithBackoff(
-      () => transport.openProducer(topic, options.producerName ? { producerName: options.producerName } : {}, () => {
-        if (session === opened) session = undefined;
-      }),
+      async () => {
+        const live = await transport.openProducer(topic, options.producerName ? { producerName: options.producerName } : {}, () => {
+          if (session === opened) session = undefined;
+        });
+        if (closed) await live.close(); // opened while close() ran: nobody will use or close it
+        return live;
+      },
       options.reconnect,
+      stop.signal,
     );
     session = opened;
     opened.catch(() => {
@@ -48,35 +55,55 @@ export function createTopicProducer(transport: PulsarTransport, topic: string, o
   return {
     async sendAll(frames) {
       const outcomes: SendOutcome[] = new Array<SendOutcome>(frames.length);
-      const started = Date.now();
       let pending = frames.map((_, i) => i);
+      const wasClosed = () => {
+        for (const i of pending) outcomes[i] = { ok: false, reason: `producer for ${topic} was closed`, unavailable: true };
+      };
+      // Resending gives up after giveUpAfterMs without progress: the clock restarts whenever a
+      // connection got replies, so a long publish that drops late still gets the whole budget,
+      // while one that is cut before every reply (again and again) still ends.
+      let progressAt = Date.now();
       while (pending.length) {
         if (closed) {
-          for (const i of pending) outcomes[i] = { ok: false, reason: `producer for ${topic} was closed`, unavailable: true };
+          wasClosed();
           break;
         }
+        const connecting = connect();
         let live: ProducerSession;
         try {
-          live = await connect();
+          live = await connecting;
         } catch (error) {
+          if (closed) {
+            wasClosed();
+            break;
+          }
           if (!isRetryable(error)) throw error;
           const reason = error instanceof Error ? error.message : String(error);
           for (const i of pending) outcomes[i] = { ok: false, reason, unavailable: true };
           break;
         }
         const lost: number[] = [];
+        let answered = 0;
         await Promise.all(pending.map((i) => limit(async () => {
           const frame = frames[i];
           if (!frame) return;
           try {
             outcomes[i] = await live.send(frame);
+            answered++;
           } catch (error) {
             if (isRetryable(error)) lost.push(i);
             else outcomes[i] = { ok: false, reason: error instanceof Error ? error.message : String(error) };
           }
         })));
+        if (answered) progressAt = Date.now();
+        // Sends were lost, so this connection is gone even if its 'close' has not come yet:
+        // never hand it out again (resending on it would fail at once, round after round).
+        if (lost.length) {
+          if (session === connecting) session = undefined;
+          live.kill();
+        }
         pending = lost.sort((a, b) => a - b);
-        if (pending.length && Date.now() - started > options.reconnect.giveUpAfterMs) {
+        if (pending.length && Date.now() - progressAt > options.reconnect.giveUpAfterMs) {
           for (const i of pending) outcomes[i] = { ok: false, reason: `connection to Pulsar for ${topic} kept dropping; gave up resending`, unavailable: true };
           break;
         }
@@ -85,6 +112,7 @@ export function createTopicProducer(transport: PulsarTransport, topic: string, o
     },
     async close() {
       closed = true;
+      stop.abort();
       const current = session;
       session = undefined;
       if (current) await (await current.catch(() => undefined))?.close();

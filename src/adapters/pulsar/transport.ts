@@ -26,14 +26,19 @@ export interface OutgoingFrame {
 
 export type SendOutcome =
   | { readonly ok: true; readonly messageId: string }
-  /** `unavailable`: the broker could not be reached, as opposed to a broker that answered no. */
-  | { readonly ok: false; readonly reason: string; readonly unavailable?: boolean };
+  /**
+   * `unavailable`: the broker could not be reached, as opposed to a broker that answered no.
+   * `tooLarge`: the message can never be sent as it is (over the transport's frame limit or
+   * the broker's maxMessageSize); resending it unchanged is pointless.
+   */
+  | { readonly ok: false; readonly reason: string; readonly unavailable?: boolean; readonly tooLarge?: boolean };
 
 export interface ProducerSession {
   /**
    * Sends one message without waiting for earlier ones (pipelined). Resolves with the broker's
-   * verdict; rejects with a retryable LOG.UNAVAILABLE if the connection goes first, in which
-   * case the message may or may not have been persisted.
+   * verdict, or at once with `tooLarge` for a message too large to send (nothing is sent);
+   * rejects with a retryable LOG.UNAVAILABLE if the connection goes first, in which case the
+   * message may or may not have been persisted.
    */
   send(frame: OutgoingFrame): Promise<SendOutcome>;
   close(): Promise<void>;

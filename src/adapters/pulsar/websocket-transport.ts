@@ -10,7 +10,16 @@ export interface WebSocketTransportConfig {
   readonly connectTimeoutMs?: number;
   /** Ping interval; a connection that misses a pong for this long is cut and reopened by its owner. */
   readonly keepAliveMs?: number;
+  /**
+   * The largest frame to send: the broker's `webSocketMaxTextFrameSize` (Pulsar's default is
+   * 1 MiB; Refract's broker config sets 8 MiB, which fits a 5 MiB message as base64 with its
+   * properties). A message whose frame is larger fails without being sent. Default 8 MiB; a
+   * broker that proves its limit lower (a 1009 close) lowers it for the rest of the process.
+   */
+  readonly maxFrameBytes?: number;
 }
+
+export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /**
  * Pulsar's WebSocket API (`/ws/v2/producer|consumer/persistent/…`): JSON frames with base64
@@ -23,12 +32,14 @@ export function createWebSocketTransport(config: WebSocketTransportConfig): Puls
   const base = config.webUrl.replace(/\/+$/, '').replace(/^http/, 'ws');
   const timeout = config.connectTimeoutMs ?? 10_000;
   const keepAliveMs = config.keepAliveMs ?? 15_000;
+  let maxFrameBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const frameLimit = { get: () => maxFrameBytes, lower: (bytes: number) => (maxFrameBytes = Math.min(maxFrameBytes, bytes)) };
   return {
     openProducer(topic, options, onClose) {
       const query = new URLSearchParams(options.producerName ? { producerName: options.producerName } : {});
       return openWebSocket(`${base}/ws/v2/producer/${topicPath(topic)}?${query.toString()}`, topic, timeout, (open) => {
         keepAlive(open.socket, keepAliveMs);
-        return wsProducerSession(open, topic, onClose);
+        return wsProducerSession(open, topic, onClose, frameLimit);
       });
     },
     openConsumer(topic, options, handlers) {

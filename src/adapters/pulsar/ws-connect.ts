@@ -14,9 +14,10 @@ export interface OpenSocket {
 }
 
 /**
- * Opens a WebSocket to the broker and sorts a failure by who can fix it: no answer, or a 5xx
- * while the broker starts, is LOG.UNAVAILABLE (retry later); a 4xx is LOG.REFUSED with the
- * broker's reason (ProducerBusy, namespace not found, bad parameters). `busy` marks a 409.
+ * Opens a WebSocket to the broker and sorts a failure by who can fix it: no answer, a 5xx
+ * while the broker starts, a 408 or a 429 (too many requests or connections, a busy proxy) is
+ * LOG.UNAVAILABLE (retry later); any other 4xx is LOG.REFUSED with the broker's reason
+ * (ProducerBusy, namespace not found, bad parameters). `busy` marks a 409.
  * `attach` runs inside the 'open' event: frames that arrived with the handshake are emitted
  * in that same tick, before any promise continuation could add a listener.
  */
@@ -54,7 +55,7 @@ export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, 
         const status = response.statusCode ?? 0;
         const reason = brokerReason(body, response.statusMessage);
         const details = { topic, status, reason, busy: status === 409 };
-        fail(status >= 500 || status === 0
+        fail(status >= 500 || status === 0 || status === 408 || status === 429
           ? new RefractError('LOG.UNAVAILABLE', `Pulsar could not serve ${topic} (${status}): ${reason}`, details)
           : new RefractError('LOG.REFUSED', `Pulsar refused ${topic} (${status}): ${reason}`, details));
       });

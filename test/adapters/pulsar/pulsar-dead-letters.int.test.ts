@@ -67,4 +67,29 @@ describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () =
       expect(await deadLetters.list('graph', 10)).toHaveLength(1);
     });
   });
+
+  describe('when letters are too large to send whole', () => {
+    it('writes them without their payload, saying how many bytes were left out, and keeps the rest of each letter', async () => {
+      const deadLetters = createPulsarDeadLetters({ webUrl, tenant: ns.tenant, namespace: ns.namespace });
+      const letter = (key: string, payload: Uint8Array) => ({
+        leg: 'vector', key, sourceTopic: 'persons', payload, reason: 'too big to project', code: 'EVENT.TOO_LARGE', properties: { source: 'test' },
+      });
+      const started = Date.now();
+      await deadLetters.send([
+        letter('per-frame', new Uint8Array(6_500_000).fill(1)), // over the WebSocket frame limit (8 MiB as base64)
+        letter('per-broker', new Uint8Array(5_242_800).fill(2)), // fits a frame; the letter's properties tip it over maxMessageSize
+        letter('per-small', bytes('{"small":true}')),
+      ]);
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      const listed = await deadLetters.list('vector', 10);
+      const byKey = new Map(listed.map((l) => [l.key, l]));
+      expect([...byKey.keys()].sort()).toEqual(['per-broker', 'per-frame', 'per-small']);
+      expect(byKey.get('per-frame')).toMatchObject({ code: 'EVENT.TOO_LARGE', reason: 'too big to project', sourceTopic: 'persons', properties: { source: 'test', 'refract.payload_omitted': '6500000' } });
+      expect(byKey.get('per-frame')?.payload).toHaveLength(0);
+      expect(byKey.get('per-broker')?.properties).toMatchObject({ 'refract.payload_omitted': '5242800' });
+      expect(byKey.get('per-small')?.properties).not.toHaveProperty('refract.payload_omitted');
+      expect(text(byKey.get('per-small')?.payload ?? new Uint8Array())).toBe('{"small":true}');
+    });
+  });
 });

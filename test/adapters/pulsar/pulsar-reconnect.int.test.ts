@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage, Subscription } from '../../../src/ports/index.ts';
 import { receiveAll } from '../../contract/event-log.contract.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
-import { bytes, chaosTransport, pulsarTestNamespace } from './pulsar-test-setup.ts';
+import { bytes, chaosTransport, pulsarTestNamespace, waitFor } from './pulsar-test-setup.ts';
 
 const { webUrl } = serviceEndpoints('pulsar');
 let ns: Awaited<ReturnType<typeof pulsarTestNamespace>>;
@@ -85,8 +85,7 @@ describe('Pulsar event log under connection failures', () => {
       const log = ns.log({ transport: chaos.transport, maxInFlight: 200 });
       const sub = await ns.log().subscribe({ topics: [topic], subscription: 'resend' });
       const publishing = log.publish(messages(topic, 3000));
-      while (chaos.opened().producers === 0) await new Promise((r) => setTimeout(r, 1));
-      await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => chaos.unanswered() >= 100); // cut with sends in flight
       expect(chaos.killProducers()).toBe(1);
       const result = await publishing;
       expect(result).toEqual({ persisted: 3000, failed: [] });

@@ -3,8 +3,9 @@ import { dropNamespace } from '../../../src/adapters/pulsar/drop-namespace.ts';
 import { initTopology } from '../../../src/adapters/pulsar/init-topology.ts';
 import { createPulsarAdmin } from '../../../src/adapters/pulsar/pulsar-admin.ts';
 import { createPulsarEventLog, type PulsarEventLogConfig } from '../../../src/adapters/pulsar/pulsar-event-log.ts';
-import type { ProducerSession, ConsumerSession, PulsarTransport } from '../../../src/adapters/pulsar/transport.ts';
-import { createWebSocketTransport } from '../../../src/adapters/pulsar/websocket-transport.ts';
+import type { ConsumerSession, ProducerSession, PulsarTransport, SendOutcome } from '../../../src/adapters/pulsar/transport.ts';
+import { createWebSocketTransport, type WebSocketTransportConfig } from '../../../src/adapters/pulsar/websocket-transport.ts';
+import { RefractError } from '../../../src/domain/index.ts';
 import type { EventLog } from '../../../src/ports/index.ts';
 
 export const TEST_TENANT = 'refract-test';
@@ -39,16 +40,50 @@ export async function pulsarTestNamespace(webUrl: string, topics: readonly strin
   };
 }
 
-/** The WebSocket transport with a hand on every connection it opened: cut them as a network failure would. */
-export function chaosTransport(webUrl: string) {
-  const inner = createWebSocketTransport({ webUrl });
-  const producers: ProducerSession[] = [];
+/**
+ * The WebSocket transport with a hand on every connection it opened: cut them as a network
+ * failure would. It counts the sends whose outcome the caller has not heard yet, and can hold
+ * the broker's receipts back, as if they were still on the wire: cutting the connection then
+ * loses them, exactly like a cut that comes after the broker persisted a message and before its
+ * receipt arrived.
+ */
+export function chaosTransport(webUrl: string, config: Partial<WebSocketTransportConfig> = {}) {
+  const inner = createWebSocketTransport({ webUrl, ...config });
+  const producers: { session: ProducerSession; loseHeld: () => void }[] = [];
   const consumers: ConsumerSession[] = [];
+  let unanswered = 0;
+  let held = 0;
+  let holding = false;
   const transport: PulsarTransport = {
     async openProducer(topic, options, onClose) {
       const session = await inner.openProducer(topic, options, onClose);
-      producers.push(session);
-      return session;
+      const receipts: (() => void)[] = [];
+      const send: ProducerSession['send'] = (frame) => {
+        unanswered++;
+        return new Promise<SendOutcome>((resolve, reject) => {
+          session.send(frame).then((outcome) => {
+            if (!holding) {
+              unanswered--;
+              resolve(outcome);
+              return;
+            }
+            held++;
+            receipts.push(() => reject(new RefractError('LOG.UNAVAILABLE', `connection to Pulsar for ${topic} lost before the broker answered: cut by the test`, { topic })));
+          }, (error: unknown) => {
+            unanswered--;
+            reject(error instanceof Error ? error : new Error(String(error)));
+          });
+        });
+      };
+      const wrapped: ProducerSession = { ...session, send };
+      producers.push({
+        session: wrapped,
+        loseHeld: () => {
+          unanswered -= receipts.length;
+          for (const lose of receipts.splice(0)) lose();
+        },
+      });
+      return wrapped;
     },
     async openConsumer(topic, options, handlers) {
       const session = await inner.openConsumer(topic, options, handlers);
@@ -58,12 +93,35 @@ export function chaosTransport(webUrl: string) {
   };
   return {
     transport,
-    /** Cuts every open producer connection; returns how many. */
-    killProducers: () => producers.splice(0).map((s) => s.kill()).length,
+    /** Cuts every open producer connection (receipts held back are lost with it); returns how many. */
+    killProducers: () => {
+      holding = false;
+      return producers.splice(0).map((p) => {
+        p.session.kill();
+        p.loseHeld();
+      }).length;
+    },
     /** Cuts every open consumer connection; returns how many. */
     killConsumers: () => consumers.splice(0).map((s) => s.kill()).length,
     opened: () => ({ producers: producers.length, consumers: consumers.length }),
+    /** Sends whose outcome the caller has not heard yet. */
+    unanswered: () => unanswered,
+    /** From now until the next cut, keep the broker's receipts from the caller. */
+    holdReceipts: () => {
+      holding = true;
+    },
+    /** Receipts held back so far (each one a message the broker persisted). */
+    heldReceipts: () => held,
   };
+}
+
+/** Polls until `done()` holds (at most `timeoutMs`). */
+export async function waitFor(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 export const bytes = (s: string) => new TextEncoder().encode(s);
