@@ -3,8 +3,7 @@ import { createPulsarEventLog } from '../../../src/adapters/pulsar/pulsar-event-
 import { isRefractError } from '../../../src/domain/index.ts';
 import { eventLogContract, receiveAll } from '../../contract/event-log.contract.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
-import type { Subscription } from '../../../src/ports/index.ts';
-import { bytes, chaosTransport, pulsarTestNamespace } from './pulsar-test-setup.ts';
+import { backlogSettles, bytes, chaosTransport, pulsarTestNamespace } from './pulsar-test-setup.ts';
 
 const { webUrl } = serviceEndpoints('pulsar');
 let ns: Awaited<ReturnType<typeof pulsarTestNamespace>>;
@@ -15,15 +14,6 @@ eventLogContract('pulsar', async () => ({ log: ns.log(), topic: await ns.freshTo
 
 const some = (topic: string, n: number, from = 0) =>
   Array.from({ length: n }, (_, i) => ({ topic, key: `k${(from + i) % 5}`, payload: bytes(`m${from + i}`), properties: { n: String(from + i) } }));
-
-async function backlogSettles(sub: Subscription): Promise<number> {
-  let backlog = await sub.backlog();
-  for (let i = 0; i < 40 && backlog > 0; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    backlog = await sub.backlog();
-  }
-  return backlog;
-}
 
 describe('Pulsar event log', () => {
   describe('when 2,000 messages of 50 keys are published pipelined to two topics', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedMessage, Subscription } from '../../../src/ports/index.ts';
 import { receiveAll } from '../../contract/event-log.contract.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
-import { bytes, chaosTransport, pulsarTestNamespace, waitFor } from './pulsar-test-setup.ts';
+import { backlogSettles, bytes, chaosTransport, pulsarTestNamespace, waitFor } from './pulsar-test-setup.ts';
 
 const { webUrl } = serviceEndpoints('pulsar');
 let ns: Awaited<ReturnType<typeof pulsarTestNamespace>>;
@@ -25,15 +25,6 @@ async function drainDistinct(sub: Subscription, n: number, seen: readonly Receiv
     await sub.ack(batch);
   }
   return got;
-}
-
-async function backlogSettles(sub: Subscription): Promise<number> {
-  let backlog = await sub.backlog();
-  for (let i = 0; i < 40 && backlog > 0; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    backlog = await sub.backlog();
-  }
-  return backlog;
 }
 
 describe('Pulsar event log under connection failures', () => {

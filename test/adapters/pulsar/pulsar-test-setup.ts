@@ -6,7 +6,7 @@ import { createPulsarEventLog, type PulsarEventLogConfig } from '../../../src/ad
 import type { ConsumerSession, ProducerSession, PulsarTransport, SendOutcome } from '../../../src/adapters/pulsar/transport.ts';
 import { createWebSocketTransport, type WebSocketTransportConfig } from '../../../src/adapters/pulsar/websocket-transport.ts';
 import { RefractError } from '../../../src/domain/index.ts';
-import type { EventLog } from '../../../src/ports/index.ts';
+import type { EventLog, Subscription } from '../../../src/ports/index.ts';
 
 export const TEST_TENANT = 'refract-test';
 
@@ -126,3 +126,13 @@ export async function waitFor(done: () => boolean, timeoutMs = 30_000): Promise<
 
 export const bytes = (s: string) => new TextEncoder().encode(s);
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** The broker's backlog figure lags acks: poll until it reaches 0 (or 10 s pass) and return the last value. */
+export async function backlogSettles(sub: Subscription): Promise<number> {
+  let backlog = await sub.backlog();
+  for (let i = 0; i < 40 && backlog > 0; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    backlog = await sub.backlog();
+  }
+  return backlog;
+}
