@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.services/', '.models/', 'coverage/', 'bin/', 'deploy/', '*.cjs'] },
+  { ignores: ['node_modules/', '.services/', '.models/', 'coverage/', 'deploy/', '*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
