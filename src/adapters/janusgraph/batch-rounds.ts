@@ -23,6 +23,29 @@ export function intoRounds(commands: readonly Positioned[]): Positioned[][] {
   return rounds;
 }
 
+/**
+ * Consecutive slices of at most `size` items and, when `weigh` is given, at most `maxWeight`
+ * in total: a request over Gremlin Server's content limit would close the connection, which
+ * looks transient and would be retried for ever. An item heavier than `maxWeight` goes alone.
+ */
+export function chunkedByWeight<T>(items: readonly T[], size: number, maxWeight: number, weigh: (item: T) => number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = weigh(item);
+    if (current.length && (current.length >= size || weight + w > maxWeight)) {
+      out.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(item);
+    weight += w;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
 /** Consecutive slices of at most `size` items. */
 export function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -1,6 +1,6 @@
 import { RefractError, type ApplyResult, type GraphCommand } from '../../domain/index.ts';
 import type { GraphStore, StoredVertex } from '../../ports/index.ts';
-import { chunked, intoRounds, type Positioned } from './batch-rounds.ts';
+import { chunked, chunkedByWeight, intoRounds, type Positioned } from './batch-rounds.ts';
 import { coalesceUpsert } from './coalesce-upsert.ts';
 import { RESERVED_KEYS } from './graph-schema.ts';
 import { createGraphSONWriter } from './graphson-double.ts';
@@ -17,6 +17,8 @@ export interface JanusGraphStoreConfig {
   readonly upsert?: 'mergeV' | 'coalesce';
   /** Commands per write traversal; one traversal is one transaction. */
   readonly maxCommandsPerTraversal?: number;
+  /** Commands' JSON size per write traversal; a single larger command is rejected (not retried). */
+  readonly maxBytesPerTraversal?: number;
   /** Ids per read traversal. */
   readonly maxIdsPerRead?: number;
   /** Deadline per request; past it the store counts as unavailable (retryable). */
@@ -37,6 +39,7 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
   const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
   const upsert = UPSERTS[config.upsert ?? 'mergeV'];
   const perTraversal = config.maxCommandsPerTraversal ?? 250;
+  const bytesPerTraversal = config.maxBytesPerTraversal ?? DEFAULT_MAX_BYTES;
   const perRead = config.maxIdsPerRead ?? 500;
   const timeoutMs = config.requestTimeoutMs ?? 30_000;
   const call = <T>(operation: string, work: () => Promise<T>) => storeCall(operation, timeoutMs, work);
@@ -48,12 +51,16 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
       const valid: Positioned[] = [];
       commands.forEach((command, position) => {
         const reserved = reservedKey(command);
-        if (reserved === undefined) valid.push({ position, command });
-        else rejected.push({ position, error: new RefractError('STORE.REJECTED', `property "${reserved}" is reserved by the graph store`, { field: reserved, id: command.id }) });
+        const bytes = weigh({ position, command });
+        if (reserved !== undefined) {
+          rejected.push({ position, error: new RefractError('STORE.REJECTED', `property "${reserved}" is reserved by the graph store`, { field: reserved, id: command.id }) });
+        } else if (bytes > bytesPerTraversal) {
+          rejected.push({ position, error: new RefractError('STORE.REJECTED', `${command.id}: ${bytes} bytes is more than one traversal may carry (${bytesPerTraversal})`, { field: '(command)', id: command.id, value: bytes }) });
+        } else valid.push({ position, command });
       });
       let applied = 0;
       for (const round of intoRounds(valid)) {
-        for (const chunk of chunked(round, perTraversal)) {
+        for (const chunk of chunkedByWeight(round, perTraversal, bytesPerTraversal, weigh)) {
           applied += await single('apply', () => upsert(g, chunk.map((c) => c.command)).next());
         }
       }
@@ -101,6 +108,14 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
     close: () => connection.close(),
   };
 }
+
+/**
+ * Gremlin Server refuses requests over `maxContentLength` (16 MiB in the launcher's config) by
+ * closing the connection; a quarter of it, measured as JSON text, leaves room for GraphSON's
+ * type wrappers.
+ */
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+const weigh = (item: Positioned) => JSON.stringify(item.command).length;
 
 /** A payload key the store writes itself would be overwritten or corrupt the guard. */
 function reservedKey(command: GraphCommand): string | undefined {

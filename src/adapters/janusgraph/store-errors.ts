@@ -1,16 +1,29 @@
 import { isRefractError, RefractError, type ErrorCode } from '../../domain/index.ts';
 
+/*
+ * Server errors are classified by exception class names only (the `exceptions` attribute and
+ * the class of each "Caused by:" line), never by free message text, which can quote event
+ * data: a value "account has been closed" must not make a type clash look transient.
+ */
 /** Lock conflicts: a concurrent writer won; the whole batch is retried and finds its work done. */
-const CONFLICT = /PermanentLockingException|TemporaryLockingException|LockingException|LockConflictException|LockTimeoutException|DeadlockException|violates a uniqueness constraint|Local lock contention|Expected value mismatch/;
+const CONFLICT = /PermanentLockingException|TemporaryLockingException|LockingException|LockConflictException|LockTimeoutException|DeadlockException/;
+/** JanusGraph's fixed wording for a unique-index clash from a concurrent get-or-create. */
+const CONFLICT_PHRASES = /violates a uniqueness constraint \[|Local lock contention|Expected value mismatch for/;
 /** The server is busy: its executor queue is full. */
-const OVERLOADED = /RejectedExecutionException|Too many requests|TooManyRequests/i;
+const OVERLOADED = /RejectedExecutionException/;
 /** The backend or the evaluation gave up for now. */
-const UNAVAILABLE = /TemporaryBackendException|TimeoutException|timed out|EnvironmentFailureException|has been closed/i;
+const UNAVAILABLE = /TemporaryBackendException|TimeoutException|EnvironmentFailureException/;
 /** Transport failures seen before a response could arrive. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Gremlin Server status codes (TinkerPop ResponseStatusCode). */
 const STATUS = { tooManyRequests: 429, temporary: 596, timeout: 598 } as const;
+/**
+ * Refusals of the request itself (unauthorized, forbidden, authentication required, a request
+ * the server cannot read, an unknown traversal source): no event is at fault and no retry
+ * helps, so the leg stops with a configuration error instead of dead-lettering every event.
+ */
+const REQUEST_REFUSED = new Set([401, 403, 407, 497, 498, 499]);
 
 /**
  * Maps whatever the driver or the server threw onto the store taxonomy: lock conflicts,
@@ -26,10 +39,10 @@ export function toStoreError(error: unknown, operation: string): unknown {
   const wrap = (code: ErrorCode) =>
     new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(error.message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
   if (status) {
-    const text = `${error.message}\n${status.details}`;
-    if (CONFLICT.test(text)) return wrap('STORE.CONFLICT');
-    if (status.code === STATUS.tooManyRequests || OVERLOADED.test(text)) return wrap('STORE.OVERLOADED');
-    if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(text)) return wrap('STORE.UNAVAILABLE');
+    if (REQUEST_REFUSED.has(status.code)) return wrap('CONFIG.INVALID');
+    if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${error.message}\n${status.details}`)) return wrap('STORE.CONFLICT');
+    if (status.code === STATUS.tooManyRequests || OVERLOADED.test(status.classes)) return wrap('STORE.OVERLOADED');
+    if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(status.classes)) return wrap('STORE.UNAVAILABLE');
     return wrap('STORE.REJECTED');
   }
   const code = (error as NodeJS.ErrnoException).code;
@@ -41,7 +54,7 @@ export function toStoreError(error: unknown, operation: string): unknown {
 }
 
 /** The status of a Gremlin Server response error, with its exception chain and stack as text. */
-function responseStatus(error: Error): { code: number; details: string } | undefined {
+function responseStatus(error: Error): { code: number; details: string; classes: string } | undefined {
   const { statusCode, statusAttributes } = error as Partial<{ statusCode: unknown; statusAttributes: unknown }>;
   if (typeof statusCode !== 'number') return undefined;
   const attribute = (key: string): unknown =>
@@ -50,8 +63,11 @@ function responseStatus(error: Error): { code: number; details: string } | undef
   const stack = attribute('stackTrace');
   // The stack's "Caused by: …" lines carry the messages of the whole chain; its frames do not matter.
   const causes = typeof stack === 'string' ? stack.split('\n').filter((line) => !/^\s+(at |\.\.\.)/.test(line)) : [];
-  const details = [...(Array.isArray(exceptions) ? exceptions.map(String) : []), ...causes].join('\n');
-  return { code: statusCode, details };
+  const named = Array.isArray(exceptions) ? exceptions.map(String) : [];
+  const details = [...named, ...causes].join('\n');
+  // Only the class token that starts each line ("Caused by: org.x.FooException: message").
+  const classes = [...named, ...causes.flatMap((line) => /^(?:Caused by: )?([\w$.]+)(?::|$)/.exec(line.trim())?.[1] ?? [])].join('\n');
+  return { code: statusCode, details, classes };
 }
 
 const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;

@@ -34,7 +34,7 @@ export function bulkOutcome(items: readonly BulkItem[], expected: number): BulkO
     if (item.status >= 200 && item.status < 300) applied += 1;
     else if (item.status === 409) stale += 1;
     else {
-      const kind = failureKind(item.status);
+      const kind = failureKind(item.status, item.error);
       const where = `document ${item._id ?? '?'} in ${item._index ?? '?'}`;
       const details = { index: item._index, id: item._id, status: item.status, type: item.error?.type };
       const message = `OpenSearch ${kind === 'rejected' ? 'rejected' : `answered ${item.status} for`} ${where}: ${describeCause(item.error)}`;

@@ -1,5 +1,5 @@
 import type { Client } from '@opensearch-project/opensearch';
-import { RefractError } from '../../domain/index.ts';
+import { isRefractError, RefractError } from '../../domain/index.ts';
 import { DEFAULT_INDEX_PREFIX, vectorIndexNames } from './index-names.ts';
 import { toStoreError } from './store-errors.ts';
 import { EMBEDDING_FIELD, vectorIndexBody } from './vector-index-body.ts';
@@ -60,7 +60,7 @@ async function aliasTarget(client: Client, alias: string): Promise<string | unde
     }
     return Object.keys(response.body)[0];
   } catch (error) {
-    throw toStoreError(error, `looking up alias ${alias}`);
+    throw setupError(error, `looking up alias ${alias}`);
   }
 }
 
@@ -71,7 +71,7 @@ async function createIndex(client: Client, index: string, alias: string, dimensi
     return true;
   } catch (error) {
     if ((error as { body?: { error?: { type?: string } } }).body?.error?.type === 'resource_already_exists_exception') return false;
-    throw toStoreError(error, `creating index ${index}`);
+    throw setupError(error, `creating index ${index}`);
   }
 }
 
@@ -79,7 +79,7 @@ async function linkAlias(client: Client, index: string, alias: string): Promise<
   try {
     await client.indices.putAlias({ index, name: alias });
   } catch (error) {
-    throw toStoreError(error, `pointing alias ${alias} at ${index}`);
+    throw setupError(error, `pointing alias ${alias} at ${index}`);
   }
 }
 
@@ -88,11 +88,22 @@ async function checkDimension(client: Client, index: string, dimension: number):
   try {
     mapping = (await client.indices.getMapping({ index })).body;
   } catch (error) {
-    throw toStoreError(error, `reading the mapping of ${index}`);
+    throw setupError(error, `reading the mapping of ${index}`);
   }
   const found = (mapping as Record<string, { mappings?: { properties?: Record<string, { dimension?: number }> } }>)[index]
     ?.mappings?.properties?.[EMBEDDING_FIELD]?.dimension;
   if (found !== dimension) {
     throw new RefractError('CONFIG.INVALID', `index ${index} holds ${found ?? 'no'}-dimension vectors, but the embedder makes ${dimension}; rebuild into a new generation`, { index, found, dimension });
   }
+}
+
+/**
+ * Index setup that fails for good (the k-NN plugin missing, the shard limit reached, a bad
+ * setting) is the cluster's configuration, not any event's fault: the leg must stop, not
+ * dead-letter every event it is handed. Transient failures stay retryable.
+ */
+function setupError(error: unknown, action: string): unknown {
+  const mapped = toStoreError(error, action);
+  if (!isRefractError(mapped) || mapped.retryable || mapped.code.startsWith('CONFIG.')) return mapped;
+  return new RefractError('CONFIG.INVALID', `OpenSearch index setup failed while ${action}: ${mapped.message}`, { ...mapped.details, action }, { cause: error });
 }

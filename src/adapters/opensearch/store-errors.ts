@@ -18,10 +18,22 @@ export type FailureKind = 'overloaded' | 'unavailable' | 'rejected';
  * dead-lettering every event while the cluster is unwell. Every other 4xx is about the
  * document itself (mapping, parsing, a zero vector) and no retry can fix it.
  */
-export function failureKind(status: number): FailureKind {
+export function failureKind(status: number, cause?: OpenSearchCause): FailureKind {
   if (status === 429) return 'overloaded';
   if (status >= 500 || [401, 403, 404, 408].includes(status)) return 'unavailable';
+  if (isClusterState(cause)) return 'unavailable';
   return 'rejected';
+}
+
+/**
+ * 400s that describe the cluster, not the document: a closed index, a cluster block, an alias
+ * with no write index (mid blue/green swap). An operator fixes these; the batch waits.
+ */
+const CLUSTER_STATE_TYPES = new Set(['index_closed_exception', 'cluster_block_exception']);
+function isClusterState(cause: OpenSearchCause | undefined): boolean {
+  if (!cause) return false;
+  if (cause.type && CLUSTER_STATE_TYPES.has(cause.type)) return true;
+  return cause.type === 'illegal_argument_exception' && /no write index is defined for alias/.test(cause.reason ?? '');
 }
 
 /** "type: reason (caused by: reason)", the part of an OpenSearch error worth a log line. */
@@ -52,7 +64,7 @@ export function toStoreError(error: unknown, action: string): unknown {
     const status = error.statusCode ?? 500;
     const body = error.body as { error?: OpenSearchCause | string } | undefined;
     const cause = typeof body?.error === 'string' ? { reason: body.error } : body?.error;
-    return failureError(failureKind(status), `OpenSearch answered ${status} to ${action}: ${describeCause(cause)}`, { action, status }, error);
+    return failureError(failureKind(status, cause), `OpenSearch answered ${status} to ${action}: ${describeCause(cause)}`, { action, status }, error);
   }
   return error;
 }

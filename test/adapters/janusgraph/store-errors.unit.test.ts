@@ -35,6 +35,19 @@ describe('toStoreError', () => {
       const typeClash = 'Value [1.5] is not an instance of the expected data type for property key [a] and cannot be converted.';
       expect(codeOf(toStoreError(serverError(597, typeClash, ['java.lang.IllegalArgumentException']), 'apply'))).toBe('STORE.REJECTED');
     });
+
+    it('stays STORE.REJECTED when the quoted event value reads like a transient failure', () => {
+      for (const value of ['account has been closed', 'payment timed out', 'Too many requests']) {
+        const clash = `Value [${value}] is not an instance of the expected data type for property key [note] and cannot be converted.`;
+        expect(codeOf(toStoreError(serverError(597, clash, ['java.lang.IllegalArgumentException'], `java.lang.IllegalArgumentException: ${clash}`), 'apply'))).toBe('STORE.REJECTED');
+      }
+    });
+  });
+
+  describe('when the server refuses the request itself', () => {
+    it.each([401, 403, 407, 497, 498, 499])('is a CONFIG.INVALID for status %i, so the leg stops instead of dead-lettering every event', (status) => {
+      expect(codeOf(toStoreError(serverError(status, 'refused'), 'apply'))).toBe('CONFIG.INVALID');
+    });
   });
 
   describe('when the connection fails', () => {

@@ -46,7 +46,14 @@ describe('bulkOutcome', () => {
 
 describe('failureKind', () => {
   it('keeps document errors permanent and cluster errors transient', () => {
-    expect([400, 413, 422].map(failureKind)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect([408, 429, 502, 504].map(failureKind)).toEqual(['unavailable', 'overloaded', 'unavailable', 'unavailable']);
+    expect([400, 413, 422].map((s) => failureKind(s))).toEqual(['rejected', 'rejected', 'rejected']);
+    expect([408, 429, 502, 504].map((s) => failureKind(s))).toEqual(['unavailable', 'overloaded', 'unavailable', 'unavailable']);
+  });
+
+  it('treats a 400 that describes the cluster (closed index, block, alias without a write index) as transient', () => {
+    expect(failureKind(400, { type: 'index_closed_exception', reason: 'closed' })).toBe('unavailable');
+    expect(failureKind(400, { type: 'cluster_block_exception', reason: 'blocked' })).toBe('unavailable');
+    expect(failureKind(400, { type: 'illegal_argument_exception', reason: 'no write index is defined for alias [refract-person]' })).toBe('unavailable');
+    expect(failureKind(400, { type: 'mapper_parsing_exception', reason: 'failed to parse field [fields.city]' })).toBe('rejected');
   });
 });
