@@ -7,11 +7,10 @@ import { createMemoryEventLog } from '../src/adapters/memory/memory-event-log.ts
 import { createMemoryMetrics } from '../src/adapters/memory/memory-metrics.ts';
 import { createSystemClock } from '../src/adapters/memory/system-clock.ts';
 import { generateBankingEvents, type GeneratedMessage } from '../src/adapters/synthetic/banking-generator.ts';
-import { BANKING_PAYLOADS, BANKING_TOPICS, type GraphCommand } from '../src/domain/index.ts';
+import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, type GraphCommand } from '../src/domain/index.ts';
 import type { GraphStore } from '../src/ports/index.ts';
 import { graphProjection } from '../src/projections/graph/graph.projection.ts';
-import { projectionsFor } from '../src/projections/registry.ts';
-import { createGraphSink, DEFAULT_RETRY, runLeg } from '../src/runtime/index.ts';
+import { DEFAULT_RETRY, graphLeg, runLeg } from '../src/runtime/index.ts';
 import { prefixedGraphStore } from '../test/support/prefixed-graph-store.ts';
 import type { Figure } from './report.ts';
 
@@ -36,9 +35,9 @@ async function legRate(store: GraphStore, prefix: string, messages: readonly Gen
   await log.publish(messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload, properties: {} })));
   const started = performance.now();
   await runLeg(
-    { name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(prefixedGraphStore(store, prefix)) },
+    graphLeg(prefixedGraphStore(store, prefix)),
     {
-      subscription: await log.subscribe({ topics: Object.values(BANKING_TOPICS), subscription: 'bench-graph' }),
+      subscription: await log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: 'bench-graph' }),
       deadLetters: createMemoryDeadLetters(), metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
     },
     { batchSize: BATCH, maxWaitMs: 0, maxRedeliveries: 5, stopWhenDrained: true, retry: DEFAULT_RETRY },

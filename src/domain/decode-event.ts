@@ -6,6 +6,7 @@ import type { PayloadCatalog } from './payload-catalog.ts';
 import { upcast } from './upcast.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
 
 /**
  * Bytes from the log → a valid, current EntityEvent, or a permanent RefractError that names
@@ -80,4 +81,4 @@ function preview(value: unknown): unknown {
 }
 
 /** The encoding producers use; the inverse of decodeEvent's parsing step. */
-export const encodeEvent = (event: EntityEvent): Uint8Array => new TextEncoder().encode(JSON.stringify(event));
+export const encodeEvent = (event: EntityEvent): Uint8Array => encoder.encode(JSON.stringify(event));

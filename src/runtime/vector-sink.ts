@@ -53,7 +53,11 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
 
 async function lookup(store: VectorStore, commands: readonly VectorCommand[]) {
   const idsByIndex = new Map<string, string[]>();
-  for (const c of commands) idsByIndex.set(c.index, [...(idsByIndex.get(c.index) ?? []), c.id]);
+  for (const c of commands) {
+    const ids = idsByIndex.get(c.index);
+    if (ids) ids.push(c.id);
+    else idsByIndex.set(c.index, [c.id]);
+  }
   const stored = new Map<string, Map<string, StoredDocument>>();
   for (const [index, ids] of idsByIndex) stored.set(index, await store.get(index, ids));
   return stored;

@@ -5,13 +5,12 @@ import { createMemoryGraphStore } from '../../src/adapters/memory/memory-graph-s
 import { createMemoryMetrics } from '../../src/adapters/memory/memory-metrics.ts';
 import { createMemoryVectorStore } from '../../src/adapters/memory/memory-vector-store.ts';
 import { createSystemClock } from '../../src/adapters/memory/system-clock.ts';
-import { BANKING_PAYLOADS, BANKING_TOPICS, encodeEvent, type EntityEvent } from '../../src/domain/index.ts';
+import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, encodeEvent, topicFor, type EntityEvent } from '../../src/domain/index.ts';
 import type { Embedder, EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
-import { projectionsFor } from '../../src/projections/registry.ts';
-import { createGraphSink, createVectorSink, runLeg, type RunnerOptions } from '../../src/runtime/index.ts';
+import { graphLeg, runLeg, vectorLeg, type RunnerOptions } from '../../src/runtime/index.ts';
 import { seededRandom } from '../../src/adapters/memory/seeded-random.ts';
 
-export const TOPICS = Object.values(BANKING_TOPICS);
+export const TOPICS = BANKING_TOPIC_NAMES;
 export const FAST_OPTIONS: RunnerOptions = {
   batchSize: 100, maxWaitMs: 5, maxRedeliveries: 5, stopWhenDrained: true,
   retry: { initialDelayMs: 1, maxDelayMs: 5 },
@@ -41,7 +40,7 @@ export function embeddedParts(logOptions: MemoryEventLogOptions = {}, overrides:
 export type Parts = ReturnType<typeof embeddedParts>;
 
 export const publishEvents = (log: EventLog, events: readonly EntityEvent[]) =>
-  log.publish(events.map((e) => ({ topic: BANKING_TOPICS[e.entity_type as keyof typeof BANKING_TOPICS] ?? 'unknown', key: e.entity_id, payload: encodeEvent(e), properties: {} })));
+  log.publish(events.map((e) => ({ topic: topicFor(e.entity_type), key: e.entity_id, payload: encodeEvent(e), properties: {} })));
 
 /** Starts the graph and the vector leg side by side; `done` resolves when both are drained. */
 export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions> = {}) {
@@ -55,8 +54,8 @@ export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions
     catalog: BANKING_PAYLOADS, random: seededRandom(3),
   });
   const done = Promise.all([
-    runLeg({ name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(parts.graph) }, deps('graph'), opts),
-    runLeg({ name: 'vector', projections: projectionsFor('vector'), sink: createVectorSink(parts.vectors, parts.embedder) }, deps('vector'), opts),
+    runLeg(graphLeg(parts.graph), deps('graph'), opts),
+    runLeg(vectorLeg(parts.vectors, parts.embedder), deps('vector'), opts),
   ]).then(([graph, vector]) => ({ graph, vector }));
   return { done, subscriptions };
 }

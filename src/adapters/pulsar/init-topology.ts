@@ -1,4 +1,4 @@
-import { BANKING_TOPICS, RefractError } from '../../domain/index.ts';
+import { BANKING_TOPIC_NAMES, RefractError } from '../../domain/index.ts';
 import { DEFAULT_DEAD_LETTER_TOPICS, ensureKeepingSubscription, DEAD_LETTER_SUBSCRIPTION } from './dead-letter-topics.ts';
 import { adminReason, createPulsarAdmin, type PulsarAdmin } from './pulsar-admin.ts';
 import { fullTopicName, topicPath } from './topic-names.ts';
@@ -49,7 +49,7 @@ export async function initTopology(config: TopologyConfig): Promise<TopologyRepo
   const ns = `${tenant}/${namespace}`;
   const retention = config.retention ?? KEEP_FOREVER;
   const where = { tenant, namespace };
-  const topics = (config.topics ?? Object.values(BANKING_TOPICS)).map((t) => fullTopicName(where, t));
+  const topics = (config.topics ?? BANKING_TOPIC_NAMES).map((t) => fullTopicName(where, t));
   const deadLetterTopics = (config.deadLetterTopics ?? DEFAULT_DEAD_LETTER_TOPICS).map((t) => fullTopicName(where, t));
   const steps: TopologyStep[] = [];
   const step = (what: string, outcome: TopologyOutcome) => steps.push({ what, outcome });

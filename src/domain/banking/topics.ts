@@ -10,3 +10,6 @@ export const BANKING_TOPICS: Readonly<Record<BankingEntityType, string>> = {
 
 export const topicFor = (entityType: string): string =>
   (BANKING_TOPICS as Readonly<Record<string, string>>)[entityType] ?? `${entityType}s`;
+
+/** Every banking topic: what each leg subscribes to. */
+export const BANKING_TOPIC_NAMES: readonly string[] = Object.values(BANKING_TOPICS);

@@ -5,17 +5,16 @@ import { createSystemClock } from '../../../src/adapters/memory/system-clock.ts'
 import { DEAD_LETTER_SUBSCRIPTION } from '../../../src/adapters/pulsar/dead-letter-topics.ts';
 import { createPulsarDeadLetters } from '../../../src/adapters/pulsar/pulsar-dead-letters.ts';
 import { generateBankingEvents } from '../../../src/adapters/synthetic/banking-generator.ts';
-import { BANKING_PAYLOADS, BANKING_TOPICS, type EntityEvent } from '../../../src/domain/index.ts';
+import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, type EntityEvent } from '../../../src/domain/index.ts';
 import type { OutgoingMessage } from '../../../src/ports/index.ts';
-import { projectionsFor } from '../../../src/projections/registry.ts';
-import { createGraphSink, runLeg } from '../../../src/runtime/index.ts';
+import { graphLeg, runLeg } from '../../../src/runtime/index.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { expectedGraph } from '../../support/oracle.ts';
 import { graphSnapshot } from '../../support/snapshots.ts';
 import { bytes, pulsarTestNamespace, text } from './pulsar-test-setup.ts';
 
 const { webUrl } = serviceEndpoints('pulsar');
-const TOPICS = Object.values(BANKING_TOPICS);
+const TOPICS = BANKING_TOPIC_NAMES;
 let ns: Awaited<ReturnType<typeof pulsarTestNamespace>>;
 beforeAll(async () => { ns = await pulsarTestNamespace(webUrl, TOPICS); });
 afterAll(async () => { await ns.drop(); });
@@ -37,7 +36,7 @@ describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () =
       const graph = createMemoryGraphStore();
       const deadLetters = createPulsarDeadLetters({ webUrl, tenant: ns.tenant, namespace: ns.namespace });
       const stats = await runLeg(
-        { name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(graph) },
+        graphLeg(graph),
         {
           subscription: await log.subscribe({ topics: TOPICS, subscription: 'refract-graph' }),
           deadLetters, metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,

@@ -1,6 +1,5 @@
-import { BANKING_PAYLOADS, BANKING_TOPICS } from '../../../domain/index.ts';
-import { projectionsFor } from '../../../projections/registry.ts';
-import { createGraphSink, createVectorSink, DEFAULT_RETRY, runLeg, type LegStats } from '../../../runtime/index.ts';
+import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES } from '../../../domain/index.ts';
+import { DEFAULT_RETRY, graphLeg, runLeg, vectorLeg, type LegStats } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
 /**
@@ -11,7 +10,6 @@ export async function runBothLegs(
   p: Pipeline,
   options: { stopWhenDrained: boolean; signal?: AbortSignal; onBatch?: (leg: string, received: number) => void },
 ): Promise<Record<'graph' | 'vector', LegStats>> {
-  const topics = Object.values(BANKING_TOPICS);
   const failed = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
   const runnerOptions = {
@@ -24,7 +22,7 @@ export async function runBothLegs(
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   };
   const deps = async (leg: string) => ({
-    subscription: await p.log.subscribe({ topics, subscription: `refract-${leg}`, type: 'Key_Shared' }),
+    subscription: await p.log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: `refract-${leg}`, type: 'Key_Shared' }),
     deadLetters: p.deadLetters,
     metrics: p.metrics,
     clock: p.clock,
@@ -36,8 +34,8 @@ export async function runBothLegs(
       throw error;
     });
   const [graph, vector] = await Promise.allSettled([
-    stopOthersOnFailure(runLeg({ name: 'graph', projections: projectionsFor('graph'), sink: createGraphSink(p.graph) }, await deps('graph'), runnerOptions)),
-    stopOthersOnFailure(runLeg({ name: 'vector', projections: projectionsFor('vector'), sink: createVectorSink(p.vectors, p.embedder) }, await deps('vector'), runnerOptions)),
+    stopOthersOnFailure(runLeg(graphLeg(p.graph), await deps('graph'), runnerOptions)),
+    stopOthersOnFailure(runLeg(vectorLeg(p.vectors, p.embedder), await deps('vector'), runnerOptions)),
   ]);
   if (graph.status === 'rejected') throw graph.reason;
   if (vector.status === 'rejected') throw vector.reason;
