@@ -1,5 +1,6 @@
 import { emptyResult, type ApplyResult, type GraphCommand } from '../../domain/index.ts';
-import type { GraphStore, Page, StoredVertex, VersionEntry } from '../../ports/index.ts';
+import type { GraphStore, StoredVertex } from '../../ports/index.ts';
+import { versionPage } from './version-page.ts';
 
 /**
  * The reference GraphStore: a map of vertices guarded by version. Edges live on the vertex
@@ -67,15 +68,7 @@ export function createMemoryGraphStore(): GraphStore {
       const ids = [...(incoming.get(id)?.get(label) ?? [])].filter((s) => vertices.get(s)?.deleted === false);
       return Promise.resolve(ids.sort());
     },
-    scan(limit, after): Promise<Page<VersionEntry>> {
-      const ids = [...vertices.keys()].filter((id) => after === undefined || id > after).sort().slice(0, limit);
-      const items = ids.map((id) => {
-        const v = vertices.get(id);
-        return { id, version: v?.version ?? 0, deleted: v?.deleted ?? false };
-      });
-      const last = ids.at(-1);
-      return Promise.resolve(ids.length === limit && last !== undefined ? { items, next: last } : { items });
-    },
+    scan: (limit, after) => Promise.resolve(versionPage(vertices, limit, after)),
     purge() {
       let purged = 0;
       for (const [id, vertex] of vertices) {

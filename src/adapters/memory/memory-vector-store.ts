@@ -1,5 +1,6 @@
 import { RefractError, type ApplyResult, type VectorWrite } from '../../domain/index.ts';
-import type { Page, SearchHit, StoredDocument, VectorStore, VersionEntry } from '../../ports/index.ts';
+import type { SearchHit, StoredDocument, VectorStore } from '../../ports/index.ts';
+import { versionPage } from './version-page.ts';
 
 /** The reference VectorStore: documents per index, version-guarded, exact cosine k-NN. */
 export function createMemoryVectorStore(): VectorStore {
@@ -54,15 +55,7 @@ export function createMemoryVectorStore(): VectorStore {
       }
       return Promise.resolve(hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, k));
     },
-    scan(index, limit, after): Promise<Page<VersionEntry>> {
-      const ids = [...docs(index).keys()].filter((id) => after === undefined || id > after).sort().slice(0, limit);
-      const items = ids.map((id) => {
-        const d = docs(index).get(id);
-        return { id, version: d?.version ?? 0, deleted: d?.deleted ?? false };
-      });
-      const last = ids.at(-1);
-      return Promise.resolve(ids.length === limit && last !== undefined ? { items, next: last } : { items });
-    },
+    scan: (index, limit, after) => Promise.resolve(versionPage(docs(index), limit, after)),
     close: () => Promise.resolve(),
     count: (index) => Promise.resolve([...docs(index).values()].filter((d) => !d.deleted).length),
   };
