@@ -5,15 +5,14 @@ import type { GraphStore } from '../../src/ports/index.ts';
 type Upsert = Extract<GraphCommand, { kind: 'upsert_vertex' }>;
 
 /**
- * What every GraphStore must do. `makeStore` returns an empty store (or one whose ids are
- * unique to this test); `prefix` keeps ids apart when the server is shared between tests.
+ * What every GraphStore must do. `makeStore` returns an empty store, or one whose ids are its
+ * own on a shared server (see test/support/prefixed-graph-store.ts).
  */
-export function graphStoreContract(name: string, makeStore: () => Promise<GraphStore>, prefix = '') {
-  const id = (s: string) => `${prefix}${s}`;
+export function graphStoreContract(name: string, makeStore: () => Promise<GraphStore>) {
   const account = (version: number, owner: string, status = 'active'): Upsert => ({
-    kind: 'upsert_vertex', label: 'account', id: id('acc'), version,
+    kind: 'upsert_vertex', label: 'account', id: 'acc', version,
     properties: { status, currency: 'EUR', balance: 12.5, vip: false },
-    edges: [{ label: 'OWNED_BY', to: { label: 'person', id: id(owner) }, properties: {} }],
+    edges: [{ label: 'OWNED_BY', to: { label: 'person', id: owner }, properties: {} }],
   });
 
   describe(`GraphStore contract: ${name}`, () => {
@@ -21,21 +20,21 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       it('stores label, version, properties and owned edges, and reports it applied', async () => {
         const store = await makeStore();
         expect(await store.apply([account(1, 'p1')])).toEqual({ applied: 1, stale: 0, rejected: [] });
-        const found = (await store.get([id('acc')])).get(id('acc'));
+        const found = (await store.get(['acc'])).get('acc');
         expect(found).toEqual({
-          label: 'account', id: id('acc'), version: 1, deleted: false,
+          label: 'account', id: 'acc', version: 1, deleted: false,
           properties: { status: 'active', currency: 'EUR', balance: 12.5, vip: false },
-          edges: [{ label: 'OWNED_BY', to: { label: 'person', id: id('p1') }, properties: {} }],
+          edges: [{ label: 'OWNED_BY', to: { label: 'person', id: 'p1' }, properties: {} }],
         });
       });
 
       it('creates a placeholder with the right label for an unseen edge target, which a later create fills', async () => {
         const store = await makeStore();
         await store.apply([account(1, 'p1')]);
-        expect((await store.get([id('p1')])).get(id('p1'))).toMatchObject({ label: 'person', version: 0, deleted: false });
-        await store.apply([{ kind: 'upsert_vertex', label: 'person', id: id('p1'), version: 3, properties: { full_name: 'Ann' }, edges: [] }]);
-        expect((await store.get([id('p1')])).get(id('p1'))).toMatchObject({ version: 3, properties: { full_name: 'Ann' } });
-        expect(await store.sources(id('p1'), 'OWNED_BY')).toEqual([id('acc')]);
+        expect((await store.get(['p1'])).get('p1')).toMatchObject({ label: 'person', version: 0, deleted: false });
+        await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'p1', version: 3, properties: { full_name: 'Ann' }, edges: [] }]);
+        expect((await store.get(['p1'])).get('p1')).toMatchObject({ version: 3, properties: { full_name: 'Ann' } });
+        expect(await store.sources('p1', 'OWNED_BY')).toEqual(['acc']);
       });
     });
 
@@ -43,8 +42,8 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       it('keeps the label the vertex was created with: entity ids are unique across types', async () => {
         const store = await makeStore();
         await store.apply([account(1, 'p1')]);
-        await store.apply([{ kind: 'upsert_vertex', label: 'company', id: id('p1'), version: 2, properties: { legal_name: 'X' }, edges: [] }]);
-        expect((await store.get([id('p1')])).get(id('p1'))).toMatchObject({ label: 'person', version: 2, properties: { legal_name: 'X' } });
+        await store.apply([{ kind: 'upsert_vertex', label: 'company', id: 'p1', version: 2, properties: { legal_name: 'X' }, edges: [] }]);
+        expect((await store.get(['p1'])).get('p1')).toMatchObject({ label: 'person', version: 2, properties: { legal_name: 'X' } });
       });
     });
 
@@ -53,7 +52,7 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
         const store = await makeStore();
         await store.apply([account(5, 'p1', 'frozen')]);
         expect(await store.apply([account(5, 'p2'), account(2, 'p3')])).toEqual({ applied: 0, stale: 2, rejected: [] });
-        expect((await store.get([id('acc')])).get(id('acc'))).toMatchObject({ version: 5, properties: { status: 'frozen' } });
+        expect((await store.get(['acc'])).get('acc')).toMatchObject({ version: 5, properties: { status: 'frozen' } });
       });
     });
 
@@ -62,24 +61,24 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
         const store = await makeStore();
         await store.apply([account(1, 'p1')]);
         await store.apply([account(2, 'p2')]);
-        expect(await store.sources(id('p1'), 'OWNED_BY')).toEqual([]);
-        expect(await store.sources(id('p2'), 'OWNED_BY')).toEqual([id('acc')]);
+        expect(await store.sources('p1', 'OWNED_BY')).toEqual([]);
+        expect(await store.sources('p2', 'OWNED_BY')).toEqual(['acc']);
       });
     });
 
     describe('when a vertex is tombstoned', () => {
       it('hides it and its edges, and an older create cannot resurrect it', async () => {
         const store = await makeStore();
-        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'account', id: id('acc'), version: 4 }]);
+        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'account', id: 'acc', version: 4 }]);
         expect(await store.apply([account(3, 'p1')])).toMatchObject({ applied: 0, stale: 1 });
-        expect((await store.get([id('acc')])).get(id('acc'))).toMatchObject({ deleted: true, version: 4, edges: [] });
-        expect(await store.sources(id('p1'), 'OWNED_BY')).toEqual([]);
+        expect((await store.get(['acc'])).get('acc')).toMatchObject({ deleted: true, version: 4, edges: [] });
+        expect(await store.sources('p1', 'OWNED_BY')).toEqual([]);
       });
 
       it('remembers a tombstone for an id it never saw', async () => {
         const store = await makeStore();
-        await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: id('ghost'), version: 2 }]);
-        expect(await store.apply([{ kind: 'upsert_vertex', label: 'person', id: id('ghost'), version: 1, properties: {}, edges: [] }])).toMatchObject({ stale: 1 });
+        await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: 'ghost', version: 2 }]);
+        expect(await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'ghost', version: 1, properties: {}, edges: [] }])).toMatchObject({ stale: 1 });
       });
     });
 
@@ -87,11 +86,11 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       it('applies each with its own guard', async () => {
         const store = await makeStore();
         const batch: GraphCommand[] = Array.from({ length: 30 }, (_, i) => ({
-          kind: 'upsert_vertex', label: 'company', id: id(`c${i % 10}`), version: 1 + Math.floor(i / 10),
+          kind: 'upsert_vertex', label: 'company', id: `c${i % 10}`, version: 1 + Math.floor(i / 10),
           properties: { n: i }, edges: [],
         }));
         expect(await store.apply(batch)).toMatchObject({ applied: 30, stale: 0 });
-        const found = await store.get(Array.from({ length: 10 }, (_, i) => id(`c${i}`)));
+        const found = await store.get(Array.from({ length: 10 }, (_, i) => `c${i}`));
         expect([...found.values()].map((v) => v.version)).toEqual(Array(10).fill(3));
       });
     });
@@ -101,16 +100,16 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
         const store = await makeStore();
         await store.apply([
           account(1, 'p1'),
-          { kind: 'tombstone_vertex', label: 'person', id: id('p1'), version: 2 },
-          { kind: 'tombstone_vertex', label: 'person', id: id('lonely'), version: 1 },
+          { kind: 'tombstone_vertex', label: 'person', id: 'p1', version: 2 },
+          { kind: 'tombstone_vertex', label: 'person', id: 'lonely', version: 1 },
         ]);
-        await store.apply([{ ...account(2, 'p2') }, { ...account(3, 'p1'), id: id('acc2') }]);
+        await store.apply([{ ...account(2, 'p2') }, { ...account(3, 'p1'), id: 'acc2' }]);
         await store.purge();
-        const found = await store.get([id('p1'), id('p2'), id('lonely'), id('acc')]);
-        expect(found.has(id('lonely'))).toBe(false);
-        expect(found.get(id('p1'))).toMatchObject({ version: 0, deleted: false });
-        expect(await store.sources(id('p1'), 'OWNED_BY')).toEqual([id('acc2')]);
-        expect(found.get(id('acc'))).toMatchObject({ version: 2 });
+        const found = await store.get(['p1', 'p2', 'lonely', 'acc']);
+        expect(found.has('lonely')).toBe(false);
+        expect(found.get('p1')).toMatchObject({ version: 0, deleted: false });
+        expect(await store.sources('p1', 'OWNED_BY')).toEqual(['acc2']);
+        expect(found.get('acc')).toMatchObject({ version: 2 });
       });
     });
 
@@ -118,7 +117,7 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       it('counts live vertices (placeholders too) and their owned edges, not tombstones', async () => {
         const store = await makeStore();
         const before = await store.count();
-        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'person', id: id('gone'), version: 1 }]);
+        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'person', id: 'gone', version: 1 }]);
         expect(await store.count()).toEqual({ vertices: before.vertices + 2, edges: before.edges + 1 });
       });
     });
@@ -126,15 +125,15 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
     describe('when scanned page by page', () => {
       it('lists every id with its version, in id order', async () => {
         const store = await makeStore();
-        await store.apply(Array.from({ length: 7 }, (_, i) => ({ kind: 'upsert_vertex' as const, label: 'company', id: id(`s${i}`), version: i + 1, properties: {}, edges: [] })));
+        await store.apply(Array.from({ length: 7 }, (_, i) => ({ kind: 'upsert_vertex' as const, label: 'company', id: `s${i}`, version: i + 1, properties: {}, edges: [] })));
         const seen: { id: string; version: number }[] = [];
         let after: string | undefined;
         do {
           const page = await store.scan(3, after);
-          seen.push(...page.items.filter((i) => i.id.startsWith(id('s'))).map(({ id: i, version }) => ({ id: i, version })));
+          seen.push(...page.items.filter((i) => i.id.startsWith('s')).map(({ id: i, version }) => ({ id: i, version })));
           after = page.next;
         } while (after !== undefined);
-        expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => ({ id: id(`s${i}`), version: i + 1 })));
+        expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => ({ id: `s${i}`, version: i + 1 })));
       });
     });
   });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { VectorWrite } from '../../src/domain/index.ts';
 import type { VectorStore } from '../../src/ports/index.ts';
 
-const DIM = 384;
-const unit = (hot: number) => {
+export const DIM = 384;
+/** A unit vector along one axis: distinct, never zero, and easy to rank by cosine. */
+export const unit = (hot: number) => {
   const v = new Float32Array(DIM);
   v[hot] = 1;
   return v;

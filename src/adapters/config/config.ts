@@ -15,6 +15,8 @@ export const configSchema = z.object({
   janusgraphUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8182/gremlin'),
   opensearchUrl: z.url().default('http://127.0.0.1:9200'),
   modelDir: z.string().min(1).default('.models/all-MiniLM-L6-v2'),
+  /** `local`: the prepared modelDir, no network; `hub`: download from the model hub. */
+  modelSource: z.enum(['local', 'hub']).default('local'),
   batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
   maxWaitMs: z.coerce.number().int().min(0).max(60_000).default(50),
   maxRedeliveries: z.coerce.number().int().min(0).max(100).default(5),

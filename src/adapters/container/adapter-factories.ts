@@ -31,13 +31,14 @@ export function createGraphStore(config: RefractConfig): Promise<GraphStore> {
   }
 }
 
-export function createVectorStore(config: RefractConfig): Promise<VectorStore> {
+/** The store's vector dimension comes from the embedder, so the two can never disagree. */
+export function createVectorStore(config: RefractConfig, embedder: Embedder): Promise<VectorStore> {
   switch (config.vectors) {
     case 'memory':
       return Promise.resolve(createMemoryVectorStore());
     case 'opensearch':
       return import('../opensearch/opensearch-vector-store.ts').then(({ createOpenSearchVectorStore }) =>
-        createOpenSearchVectorStore({ node: config.opensearchUrl }));
+        createOpenSearchVectorStore({ node: config.opensearchUrl, dimension: embedder.dimension }));
   }
 }
 
@@ -47,7 +48,7 @@ export async function createEmbedder(config: RefractConfig): Promise<Embedder> {
       return createHashingEmbedder();
     case 'minilm': {
       const { createMiniLmEmbedder } = await import('../embedding/minilm-embedder.ts');
-      return createMiniLmEmbedder({ modelDir: config.modelDir });
+      return createMiniLmEmbedder(config.modelSource === 'hub' ? { allowRemote: true } : { modelDir: config.modelDir });
     }
   }
 }

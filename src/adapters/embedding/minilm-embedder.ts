@@ -7,8 +7,7 @@ import { DEFAULT_MODEL_DIR, missingMiniLmFiles } from './minilm-model-files.ts';
 export interface MiniLmEmbedderConfig {
   /** A directory prepared by `npm run model:prepare`; wins over the hub when given. */
   readonly modelDir?: string;
-  /** Hub id loaded when `allowRemote` is set and no `modelDir` is given. */
-  readonly modelId?: string;
+  /** Load Xenova/all-MiniLM-L6-v2 from the model hub when no `modelDir` is given. */
   readonly allowRemote?: boolean;
   /** The int8 model (onnx/model_quantized.onnx): about 3x smaller, vectors differ slightly. */
   readonly quantized?: boolean;
@@ -72,7 +71,7 @@ async function loadPipeline(config: MiniLmEmbedderConfig, quantized: boolean): P
   } else {
     env.allowRemoteModels = true;
   }
-  const source = fromHub ? config.modelId ?? HUB_MODEL_ID : basename(dir);
+  const source = fromHub ? HUB_MODEL_ID : basename(dir);
   try {
     return await pipeline('feature-extraction', source, { dtype: quantized ? 'q8' : 'fp32', device: 'cpu' });
   } catch (error) {

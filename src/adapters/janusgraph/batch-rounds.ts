@@ -12,8 +12,8 @@ export interface Positioned {
  * applied writes, exactly as applying them one by one would. The graph sink already keeps
  * only the newest command per id, so its batches are a single round.
  */
-export function intoRounds(commands: readonly Positioned[]): Positioned[][] {
-  const rounds: Positioned[][] = [];
+export function intoRounds<P extends Positioned>(commands: readonly P[]): P[][] {
+  const rounds: P[][] = [];
   const seen = new Map<string, number>();
   for (const item of commands) {
     const round = seen.get(item.command.id) ?? 0;

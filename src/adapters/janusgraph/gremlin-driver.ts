@@ -60,13 +60,6 @@ export type AnonymousTraversals = Pick<
   | 'outE' | 'properties' | 'select' | 'unfold' | 'valueMap' | 'values' | 'where'
 >;
 
-/** A Gremlin Server response carrying its status (TinkerPop's ResponseError). */
-export interface GremlinResponseError extends Error {
-  readonly statusCode: number;
-  readonly statusMessage: string;
-  readonly statusAttributes: ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>;
-}
-
 /** A value serializer for the GraphSON writer; custom ones are consulted first. */
 export interface GraphSONSerializer {
   canBeUsedFor(value: unknown): boolean;
@@ -98,7 +91,6 @@ interface GremlinModule {
   readonly driver: {
     readonly DriverRemoteConnection: new (url: string, options: RemoteConnectionOptions) => DriverRemoteConnection;
     readonly Client: new (url: string, options: RemoteConnectionOptions) => ScriptClient;
-    readonly ResponseError: new (...args: never[]) => GremlinResponseError;
   };
   readonly process: {
     readonly AnonymousTraversalSource: {

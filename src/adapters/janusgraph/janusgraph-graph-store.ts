@@ -48,19 +48,22 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
   return {
     async apply(commands): Promise<ApplyResult> {
       const rejected: { position: number; error: RefractError }[] = [];
-      const valid: Positioned[] = [];
+      const valid: (Positioned & { bytes: number })[] = [];
       commands.forEach((command, position) => {
         const reserved = reservedKey(command);
-        const bytes = weigh({ position, command });
         if (reserved !== undefined) {
           rejected.push({ position, error: new RefractError('STORE.REJECTED', `property "${reserved}" is reserved by the graph store`, { field: reserved, id: command.id }) });
-        } else if (bytes > bytesPerTraversal) {
+          return;
+        }
+        // Measured as JSON text; GraphSON's type wrappers fit in the headroom of the limit.
+        const bytes = JSON.stringify(command).length;
+        if (bytes > bytesPerTraversal) {
           rejected.push({ position, error: new RefractError('STORE.REJECTED', `${command.id}: ${bytes} bytes is more than one traversal may carry (${bytesPerTraversal})`, { field: '(command)', id: command.id, value: bytes }) });
-        } else valid.push({ position, command });
+        } else valid.push({ position, command, bytes });
       });
       let applied = 0;
       for (const round of intoRounds(valid)) {
-        for (const chunk of chunkedByWeight(round, perTraversal, bytesPerTraversal, weigh)) {
+        for (const chunk of chunkedByWeight(round, perTraversal, bytesPerTraversal, (c) => c.bytes)) {
           applied += await single('apply', () => upsert(g, chunk.map((c) => c.command)).next());
         }
       }
@@ -115,7 +118,6 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
  * type wrappers.
  */
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
-const weigh = (item: Positioned) => JSON.stringify(item.command).length;
 
 /** A payload key the store writes itself would be overwritten or corrupt the guard. */
 function reservedKey(command: GraphCommand): string | undefined {

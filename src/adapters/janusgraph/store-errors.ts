@@ -1,9 +1,9 @@
 import { isRefractError, RefractError, type ErrorCode } from '../../domain/index.ts';
 
 /*
- * Server errors are classified by exception class names only (the `exceptions` attribute and
- * the class of each "Caused by:" line), never by free message text, which can quote event
- * data: a value "account has been closed" must not make a type clash look transient.
+ * Server errors are classified by exception class names (the `exceptions` attribute and the
+ * class of each "Caused by:" line) and three fixed JanusGraph phrases, never by other message
+ * text, which can quote event data: "account has been closed" must not look transient.
  */
 /** Lock conflicts: a concurrent writer won; the whole batch is retried and finds its work done. */
 const CONFLICT = /PermanentLockingException|TemporaryLockingException|LockingException|LockConflictException|LockTimeoutException|DeadlockException/;

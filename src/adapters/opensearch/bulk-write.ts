@@ -16,7 +16,8 @@ export interface BulkWriterDeps {
   /** Makes sure the entity types' indices exist before the bulk names their aliases. */
   readonly ensureIndices: (indices: ReadonlySet<string>) => Promise<void>;
   /** Forgets what was bootstrapped, so that a retry after a vanished alias creates it again. */
-  readonly forgetIndices: () => void;
+  /** The alias of these entity types vanished (404): bootstrap them again on the next write. */
+  readonly forgetIndices: (indices: ReadonlySet<string>) => void;
 }
 
 type Rejection = ApplyResult['rejected'][number];
@@ -59,7 +60,8 @@ export function createBulkWriter(deps: BulkWriterDeps) {
     try {
       outcome = bulkOutcome(items, sent.length);
     } catch (error) {
-      deps.forgetIndices();
+      // Only a missing alias means the bootstrap must run again; 429 and 5xx just retry.
+      if (items.some((i) => i.status === 404)) deps.forgetIndices(touched);
       throw error;
     }
     for (const { item, error } of outcome.rejected) rejected.push({ position: sent[item] ?? -1, error });

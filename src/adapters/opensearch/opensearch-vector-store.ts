@@ -48,7 +48,7 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
 
   return {
     ...createVectorReads(client, aliasOf, refresher),
-    write: createBulkWriter({ client, aliasOf, policy, refresher, ensureIndices, forgetIndices: () => bootstrapped.clear() }),
+    write: createBulkWriter({ client, aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
     close: () => client.close(),
   };
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BANKING_GRAPH_SCHEMA, ENTITY_ID_INDEX } from '../../../src/adapters/janusgraph/graph-schema.ts';
 import { initGraphSchema } from '../../../src/adapters/janusgraph/init-graph-schema.ts';
-import { serviceEndpoints } from '../../support/endpoints.ts';
+import { janusGraphUrl } from './janusgraph-test-graph.ts';
 
 describe('initGraphSchema', () => {
   describe('when run again on a graph that has the schema', () => {
     it('creates nothing, reports every element present and the unique index ENABLED', async () => {
-      const url = serviceEndpoints('janusgraph').gremlinUrl;
+      const url = await janusGraphUrl();
       await initGraphSchema({ url });
       const again = await initGraphSchema({ url });
       expect(again.created).toEqual([]);

@@ -2,15 +2,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { initVectorIndices } from '../../../src/adapters/opensearch/init-vector-indices.ts';
 import { createHashingEmbedder } from '../../../src/adapters/embedding/hashing-embedder.ts';
 import type { PropertyValue, VectorWrite } from '../../../src/domain/index.ts';
-import { vectorStoreContract } from '../../contract/vector-store.contract.ts';
+import { DIM, unit, vectorStoreContract } from '../../contract/vector-store.contract.ts';
 import { openSearchTestStores } from './opensearch-test-stores.ts';
 
-const DIM = 384;
-const unit = (hot: number) => {
-  const v = new Float32Array(DIM);
-  v[hot] = 1;
-  return v;
-};
 const doc = (id: string, version: number, fields: Record<string, PropertyValue> = {}, embedding: Float32Array = unit(0)): VectorWrite => ({
   kind: 'index', index: 'person', id, version, fields: { entity_type: 'person', ...fields }, textHash: `h-${id}`, modelId: 'test', embedding,
 });

@@ -35,10 +35,9 @@ export function registerGraphCommands(program: Command): void {
     const { createJanusGraphStore } = await import('../../janusgraph/janusgraph-graph-store.ts');
     const store = createJanusGraphStore({ url: janusgraphUrl });
     try {
-      const before = await store.count();
       const purged = await store.purge();
       const after = await store.count();
-      say(`JanusGraph ${janusgraphUrl}: purged ${purged} vertices; live vertices ${before.vertices} -> ${after.vertices}, owned edges ${after.edges}`);
+      say(`JanusGraph ${janusgraphUrl}: purged or reset ${purged} vertices; now ${after.vertices} live vertices, ${after.edges} owned edges`);
     } finally {
       await store.close();
     }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
+import { vectorProjection } from '../../../projections/vector/vector.projection.ts';
 import { createEmbedder } from '../../container/adapter-factories.ts';
+import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
 
 interface VectorFlags {
   opensearchUrl?: string;
@@ -10,7 +12,8 @@ interface VectorFlags {
   prefix: string;
 }
 
-const ENTITY_TYPES = ['person', 'company'];
+/** The entity types that have a vector document: what the vector projection handles. */
+const ENTITY_TYPES = vectorProjection.handles;
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Flags shared by the vector commands; they override REFRACT_OPENSEARCH_URL, REFRACT_EMBEDDER, REFRACT_MODEL_DIR. */
@@ -19,7 +22,7 @@ function vectorFlags(command: Command): Command {
     .option('--opensearch-url <url>', 'OpenSearch REST endpoint (env REFRACT_OPENSEARCH_URL)')
     .option('--embedder <kind>', 'hashing | minilm: decides the vector dimension (env REFRACT_EMBEDDER)')
     .option('--model-dir <dir>', 'MiniLM model directory (env REFRACT_MODEL_DIR)')
-    .option('--prefix <prefix>', 'index and alias name prefix', 'refract-');
+    .option('--prefix <prefix>', 'index and alias name prefix', DEFAULT_INDEX_PREFIX);
 }
 
 function configFrom(flags: VectorFlags): RefractConfig {
