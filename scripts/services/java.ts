@@ -14,6 +14,15 @@ export interface JavaRuntime {
  * JavaVirtualMachines; throws JAVA.MISSING naming what it found.
  */
 export function findJava(minMajor: number): JavaRuntime {
+  let runtime = cache.get(minMajor);
+  if (!runtime) cache.set(minMajor, (runtime = lookUpJava(minMajor)));
+  return runtime;
+}
+
+/** JDKs do not come and go while the launcher runs: look each requirement up once. */
+const cache = new Map<number, JavaRuntime>();
+
+function lookUpJava(minMajor: number): JavaRuntime {
   const found = candidateHomes().flatMap((home) => {
     const major = releaseMajor(home);
     return major === undefined ? [] : [{ bin: join(home, 'bin', 'java'), major }];

@@ -13,7 +13,7 @@ import type { ServiceContext, ServiceDefinition, SpawnSpec } from './service.ts'
  * (services/opensearch/.../EmbeddedOpenSearch.java). The k-NN zip on Central carries no
  * native libraries, so only its Lucene engine works. Security is off: no security plugin.
  */
-const OPENSEARCH_VERSION = '2.19.1';
+export const OPENSEARCH_VERSION = '2.19.1';
 const KNN_VERSION = '2.19.1.0';
 const KNN_PLUGIN_CLASS = 'org.opensearch.knn.plugin.KNNPlugin';
 const MAIN_CLASS = 'dev.refract.services.opensearch.EmbeddedOpenSearch';

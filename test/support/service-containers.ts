@@ -1,10 +1,9 @@
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { JANUSGRAPH_VERSION } from '../../scripts/services/janusgraph.ts';
+import { OPENSEARCH_VERSION } from '../../scripts/services/opensearch.ts';
 import { PULSAR_VERSION } from '../../scripts/services/pulsar.ts';
 import type { ServiceName } from '../../scripts/services/service.ts';
 
-/** Kept equal to scripts/services/opensearch.ts, which runs the same release from Maven Central. */
-const OPENSEARCH_VERSION = '2.19.1';
 const STARTUP_TIMEOUT_MS = 240_000;
 
 /** A server started in Docker: where it listens (by the port keys of its ServiceDefinition) and how to stop it. */
@@ -29,6 +28,8 @@ function container(name: ServiceName): GenericContainer {
         .withEnvironment({
           PULSAR_PREFIX_brokerDeduplicationEnabled: 'true',
           PULSAR_PREFIX_webSocketServiceEnabled: 'true',
+          // As services/pulsar/standalone.conf: a base64 frame of a 5 MiB message must fit.
+          PULSAR_PREFIX_webSocketMaxTextFrameSize: '8388608',
           PULSAR_MEM: '-Xms256m -Xmx768m -XX:MaxDirectMemorySize=512m',
         })
         .withWaitStrategy(Wait.forHttp('/admin/v2/namespaces/public', 8080)

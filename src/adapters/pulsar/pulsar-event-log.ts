@@ -53,8 +53,15 @@ export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
   });
   const open = new Set<Subscription>();
 
+  // Validated once per logical topic, not once per message.
+  const fullNames = new Map<string, string>();
+  const topicOf = (logical: string) => {
+    let full = fullNames.get(logical);
+    if (full === undefined) fullNames.set(logical, (full = fullTopicName(where, logical)));
+    return full;
+  };
   return {
-    publish: (messages) => publisher.publish(messages.map((m) => ({ ...m, topic: fullTopicName(where, m.topic) }))),
+    publish: (messages) => publisher.publish(messages.map((m) => ({ ...m, topic: topicOf(m.topic) }))),
     async subscribe(options) {
       const topics = options.topics.map((logical) => ({ logical, full: fullTopicName(where, logical) }));
       const subscription = await createPulsarSubscription(transport, admin, topics, {

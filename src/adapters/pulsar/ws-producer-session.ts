@@ -69,8 +69,9 @@ export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, o
       if (closed !== undefined || socket.readyState !== WebSocket.OPEN) return Promise.reject(lost(closed ?? 'not open'));
       const context = String(next++);
       const payload = Buffer.from(frame.payload.buffer, frame.payload.byteOffset, frame.payload.byteLength).toString('base64');
-      const json = JSON.stringify({ payload, key: frame.key, properties: frame.properties, context });
-      const bytes = Buffer.byteLength(json);
+      // Encoded once: the same bytes are measured against the limit and sent as a text frame.
+      const json = Buffer.from(JSON.stringify({ payload, key: frame.key, properties: frame.properties, context }));
+      const bytes = json.length;
       const limit = frameLimit.get();
       if (bytes > limit) return Promise.resolve(tooLarge(bytes, limit));
       return new Promise<SendOutcome>((resolve, reject) => {
@@ -78,7 +79,7 @@ export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, o
         hold();
         // A failed write (EPIPE when the broker closed on an oversized frame) settles nothing
         // here: 'close' always follows, and only its code says which frames can never go.
-        socket.send(json);
+        socket.send(json, { binary: false });
       });
     },
     close: () => closeSocket(socket),
