@@ -3,5 +3,7 @@ export type * from './dead-letters.port.ts';
 export type * from './embedder.port.ts';
 export type * from './event-log.port.ts';
 export type * from './graph-store.port.ts';
+export type * from './inflight-journal.port.ts';
+export type * from './logger.port.ts';
 export type * from './metrics.port.ts';
 export type * from './vector-store.port.ts';

@@ -14,5 +14,8 @@ export function createGraphSink(store: GraphStore): LegSink<GraphCommand> {
       );
       return { ...result, stale: result.stale + superseded, rejected, embeddingsComputed: 0, embeddingsReused: 0 };
     },
+    async check(sample) {
+      await store.get(sample.slice(0, 1).map((c) => c.id));
+    },
   };
 }

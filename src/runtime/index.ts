@@ -1,5 +1,6 @@
 export * from './graph-sink.ts';
 export * from './leg.ts';
+export * from './leg-health.ts';
 export * from './legs.ts';
 export * from './leg-stats.ts';
 export * from './process-batch.ts';

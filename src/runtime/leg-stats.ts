@@ -4,7 +4,6 @@ export interface LegStats {
   applied: number;
   stale: number;
   deadLettered: number;
-  nacked: number;
   embeddingsComputed: number;
   embeddingsReused: number;
   batches: number;
@@ -16,7 +15,6 @@ export const newLegStats = (): LegStats => ({
   applied: 0,
   stale: 0,
   deadLettered: 0,
-  nacked: 0,
   embeddingsComputed: 0,
   embeddingsReused: 0,
   batches: 0,

@@ -1,6 +1,7 @@
 import type { PayloadCatalog, EventLimits } from '../domain/index.ts';
 import type { ProjectionDefinition, Target, TargetCommands } from '../projections/projection.ts';
-import type { Clock, DeadLetters, Metrics, Subscription } from '../ports/index.ts';
+import type { Clock, DeadLetters, InFlightJournal, Logger, Metrics, Subscription } from '../ports/index.ts';
+import type { LegHealth } from './leg-health.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { LegSink } from './sink.ts';
 
@@ -16,28 +17,49 @@ export interface RunnerDeps {
   readonly deadLetters: DeadLetters;
   readonly metrics: Metrics;
   readonly clock: Clock;
+  readonly logger: Logger;
   readonly catalog: PayloadCatalog;
+  /** Durable record of the batch in hand, so a message that kills the process is isolated. */
+  readonly journal: InFlightJournal;
   readonly limits?: EventLimits;
   /** Source of jitter; injectable so tests are reproducible. */
   readonly random?: () => number;
 }
 
+/** When rejections stop being about the items (docs/adr/0010): like Kafka Connect's errors.tolerance. */
+export interface Tolerance {
+  /** Stop the leg when more than this share of a batch's messages fail on the store or projection … */
+  readonly maxFailedShare: number;
+  /** … and at least this many did (so one bad message in a small batch is still only dead-lettered). */
+  readonly minFailed: number;
+}
+
 export interface RunnerOptions {
   readonly batchSize: number;
   readonly maxWaitMs: number;
-  /** Unknown errors: after this many redeliveries the message is dead-lettered with its stack. */
-  readonly maxRedeliveries: number;
+  /** Retries of a whole batch before its items are tried one by one, or the leg reports itself degraded. */
   readonly retry: RetryPolicy;
+  /** Attempts for one message alone before it is dead-lettered (while the store itself answers). */
+  readonly itemAttempts: number;
+  readonly tolerance: Tolerance;
+  /** A message in flight at this many consecutive crashes is dead-lettered as "crashed the process". */
+  readonly maxCrashes: number;
   /** Return once a receive comes back empty and the subscription's backlog is zero. */
   readonly stopWhenDrained: boolean;
   /** Graceful shutdown: the batch in hand is finished (or left unacked if its store is down). */
   readonly signal?: AbortSignal;
   readonly onBatch?: (leg: string, received: number) => void;
+  /** Called whenever the leg's health changes (healthy → degraded → healthy, or stopped). */
+  readonly onHealth?: (leg: string, health: LegHealth) => void;
 }
+
+export const DEFAULT_TOLERANCE: Tolerance = { maxFailedShare: 0.5, minFailed: 5 };
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'retry'> = {
   batchSize: 100,
   maxWaitMs: 50,
-  maxRedeliveries: 5,
+  itemAttempts: 3,
+  tolerance: DEFAULT_TOLERANCE,
+  maxCrashes: 3,
   stopWhenDrained: false,
 };

@@ -1,27 +1,28 @@
-import { decodeEvent, isRefractError, isRetryable, type EntityEvent, type RefractError } from '../domain/index.ts';
+import { decodeEvent, RefractError, type EntityEvent } from '../domain/index.ts';
 import type { Target, TargetCommands } from '../projections/projection.ts';
 import type { DeadLetter, ReceivedMessage } from '../ports/index.ts';
+import { applyIsolated, type ItemFailure } from './apply-isolated.ts';
+import { deadLetter } from './dead-letter.ts';
+import type { HealthTracker } from './leg-health.ts';
 import type { Leg, RunnerDeps, RunnerOptions } from './leg.ts';
 import type { LegStats } from './leg-stats.ts';
-import { retryTransient } from './retry.ts';
+import { persistently } from './persistently.ts';
+import { errorText } from './retry.ts';
 import type { SinkResult } from './sink.ts';
 
-interface Projected<C> {
-  readonly commands: C[];
-  /** For each command, the index of the message it came from. */
-  readonly owners: number[];
+export interface BatchContext {
+  readonly health: HealthTracker;
+  /** The batch now waits on a store or the log: a crash from here on is not the messages' fault. */
+  readonly onHold: () => Promise<void>;
 }
 
-/** How the runner treats a failure that belongs to one message. */
-type Verdict = 'permanent' | 'unknown';
-
 /**
- * One batch, start to finish. Bad input (decoding, a store's per-item rejection) becomes a
- * dead letter at once; transient errors are retried in place; a configuration error stops
- * the leg with nothing acked; any other error isolates the batch into single messages, so
- * one poison message never takes its neighbours down: it is nacked, and dead-lettered with
- * its stack after `maxRedeliveries`. Acks go out only after the store write and the dead
- * letters are durable.
+ * One batch, start to finish (docs/adr/0010). Bad input (decoding) is dead-lettered at once.
+ * The store write goes through `applyIsolated`: transient failures retried, a store that does
+ * not answer held, items it will not take isolated. If more than the tolerated share of the
+ * batch fails on the store or in a projection, the store is failing, not the items: the leg
+ * stops with nothing acked. Otherwise the failures are dead-lettered, and only once the dead
+ * letters are durable is the batch acked.
  */
 export async function processBatch<T extends Target>(
   leg: Leg<T>,
@@ -29,96 +30,73 @@ export async function processBatch<T extends Target>(
   options: RunnerOptions,
   messages: readonly ReceivedMessage[],
   stats: LegStats,
+  context: BatchContext,
 ): Promise<void> {
   const { metrics } = deps;
-  const dead: DeadLetter[] = [];
-  const nacked = new Set<number>();
+  const logger = deps.logger.child({ leg: leg.name });
   stats.received += messages.length;
   metrics.count('events_received', leg.name, messages.length);
   metrics.count('events_redelivered', leg.name, messages.filter((m) => m.redeliveryCount > 0).length);
 
-  const givenUp = new Set<number>();
-  const giveUp = (index: number, error: unknown, verdict: Verdict) => {
-    const message = messages[index];
-    if (!message || givenUp.has(index)) return;
-    givenUp.add(index);
-    if (verdict === 'permanent' || message.redeliveryCount >= options.maxRedeliveries) dead.push(letter(leg.name, message, error));
-    else nacked.add(index);
-  };
-  const transient = <R>(work: () => Promise<R>) =>
-    retryTransient(work, {
-      policy: options.retry,
-      clock: deps.clock,
-      random: deps.random ?? Math.random,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onRetry: () => {
-        stats.storeRetries += 1;
-        metrics.count('store_retries', leg.name);
-      },
-    });
-
-  const projected = project(leg, deps, messages, giveUp);
-  try {
-    record(leg.name, deps, stats, await transient(() => leg.sink.apply(projected.commands)), projected.owners, giveUp);
-  } catch (error) {
-    if (isRetryable(error) || isConfigError(error)) throw error; // aborted while the store was down, or misconfigured
-    for (const index of new Set(projected.owners)) {
-      const own = projected.commands.filter((_, i) => projected.owners[i] === index);
-      try {
-        record(leg.name, deps, stats, await transient(() => leg.sink.apply(own)), own.map(() => index), giveUp);
-      } catch (single) {
-        if (isRetryable(single) || isConfigError(single)) throw single;
-        giveUp(index, single, isRefractError(single) && single.code === 'STORE.REJECTED' ? 'permanent' : 'unknown');
-      }
+  const dead: DeadLetter[] = [];
+  const failures: ItemFailure[] = [];
+  const fail = (failure: ItemFailure) => {
+    if (failures.some((f) => f.index === failure.index)) return;
+    failures.push(failure);
+    const { maxFailedShare, minFailed } = options.tolerance;
+    if (failures.length >= minFailed && failures.length > maxFailedShare * messages.length) {
+      throw new RefractError(
+        'LEG.STOPPED',
+        `${leg.name}: ${failures.length} of ${messages.length} messages failed on the store or in a projection (more than ${Math.round(maxFailedShare * 100)}%): ` +
+          `the store is failing, not the items; stopping with nothing acked. First failure: ${errorText(failures[0]?.error)}`,
+        { leg: leg.name, failed: failures.length, batch: messages.length },
+        { cause: failures[0]?.error },
+      );
     }
-  }
+  };
 
-  if (dead.length) {
-    await transient(() => deps.deadLetters.send(dead));
-    stats.deadLettered += dead.length;
-    metrics.count('events_dead_lettered', leg.name, dead.length);
-  }
-  const toAck = messages.filter((_, i) => !nacked.has(i));
-  if (toAck.length) await transient(() => deps.subscription.ack(toAck));
-  if (nacked.size) {
-    stats.nacked += nacked.size;
-    await transient(() => deps.subscription.nack(messages.filter((_, i) => nacked.has(i))));
-  }
-}
-
-const isConfigError = (error: unknown) => isRefractError(error) && error.code.startsWith('CONFIG.');
-
-function project<T extends Target>(
-  leg: Leg<T>,
-  deps: RunnerDeps,
-  messages: readonly ReceivedMessage[],
-  giveUp: (index: number, error: unknown, verdict: Verdict) => void,
-): Projected<TargetCommands[T]> {
-  const commands: TargetCommands[T][] = [];
-  const owners: number[] = [];
+  const commandsOf = new Map<number, TargetCommands[T][]>();
   messages.forEach((message, index) => {
     let event: EntityEvent;
     try {
       event = decodeEvent(message.payload, deps.catalog, deps.limits);
     } catch (error) {
-      giveUp(index, error, 'permanent');
+      dead.push(deadLetter(leg.name, message, error));
       return;
     }
     try {
-      const own: TargetCommands[T][] = [];
-      for (const projection of leg.projections) {
-        if (projection.handles.includes(event.entity_type)) own.push(...projection.project(event));
-      }
-      for (const command of own) {
-        commands.push(command);
-        owners.push(index);
-      }
+      commandsOf.set(index, leg.projections.flatMap((p) => (p.handles.includes(event.entity_type) ? p.project(event) : [])));
     } catch (error) {
-      // A projection must be total; a throw is a bug: nack, then dead-letter with the stack.
-      giveUp(index, error instanceof Error ? error : new Error(String(error)), 'unknown');
+      // A projection is pure: the same event throws again. A bug, but one that follows this item.
+      fail({ index, error: error instanceof Error ? error : new Error(String(error)), kind: 'projection' });
     }
   });
-  return { commands, owners };
+
+  const persist = { policy: options.retry, clock: deps.clock, logger, health: context.health, onHold: context.onHold,
+    ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
+  await applyIsolated({
+    leg: leg.name, sink: leg.sink, deps, options, logger, health: context.health, commandsOf,
+    keyOf: (index) => messages[index]?.key ?? String(index),
+    fail,
+    record: (result, owners) => record(leg.name, deps, stats, result, owners, fail),
+    onRetry: () => {
+      stats.storeRetries += 1;
+      metrics.count('store_retries', leg.name);
+    },
+    onHold: context.onHold,
+  }, [...commandsOf.keys()]);
+
+  for (const failure of failures) {
+    const message = messages[failure.index];
+    if (message) dead.push(letterFor(leg.name, message, failure, options.itemAttempts));
+  }
+  if (dead.length) {
+    await persistently(`${leg.name} dead letters`, () => deps.deadLetters.send(dead), persist);
+    stats.deadLettered += dead.length;
+    metrics.count('events_dead_lettered', leg.name, dead.length);
+    logger.warn(`${leg.name}: dead-lettered ${dead.length} of ${messages.length} messages`, { deadLettered: dead.length, codes: [...new Set(dead.map((d) => d.code))] });
+  }
+  await persistently(`${leg.name} ack`, () => deps.subscription.ack(messages), persist);
 }
 
 function record(
@@ -127,7 +105,7 @@ function record(
   stats: LegStats,
   result: SinkResult,
   owners: readonly number[],
-  giveUp: (index: number, error: RefractError, verdict: Verdict) => void,
+  fail: (failure: ItemFailure) => void,
 ): void {
   stats.applied += result.applied;
   stats.stale += result.stale;
@@ -139,24 +117,17 @@ function record(
   deps.metrics.count('embeddings_reused', legName, result.embeddingsReused);
   for (const { position, error } of result.rejected) {
     const owner = owners[position];
-    if (owner !== undefined) giveUp(owner, error, 'permanent');
+    if (owner !== undefined) fail({ index: owner, error, kind: 'rejected' });
   }
 }
 
-function letter(leg: string, message: ReceivedMessage, error: unknown): DeadLetter {
-  const refract = isRefractError(error) ? error : undefined;
-  return {
-    leg,
-    key: message.key,
-    sourceTopic: message.topic,
-    payload: message.payload,
-    reason: error instanceof Error ? error.message : String(error),
-    code: refract?.code ?? 'UNKNOWN',
-    properties: {
-      ...message.properties,
-      ...(refract && typeof refract.details['field'] === 'string' ? { field: refract.details['field'] } : {}),
-      redelivery_count: String(message.redeliveryCount),
-    },
-    ...(error instanceof Error && !refract && error.stack ? { stack: error.stack } : {}),
-  };
+function letterFor(leg: string, message: ReceivedMessage, failure: ItemFailure, attempts: number): DeadLetter {
+  switch (failure.kind) {
+    case 'rejected':
+      return deadLetter(leg, message, failure.error);
+    case 'failed':
+      return deadLetter(leg, message, failure.error, { reason: `failed ${attempts} attempts on its own while the store answered`, attempts });
+    case 'projection':
+      return deadLetter(leg, message, failure.error, { code: 'PROJECTION.FAILED', reason: 'a projection threw on this event' });
+  }
 }

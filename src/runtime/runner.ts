@@ -1,39 +1,95 @@
+import { RefractError } from '../domain/index.ts';
 import type { Target } from '../projections/projection.ts';
 import type { ReceivedMessage } from '../ports/index.ts';
-import { processBatch } from './process-batch.ts';
+import { deadLetter } from './dead-letter.ts';
+import { healthTracker } from './leg-health.ts';
 import type { Leg, RunnerDeps, RunnerOptions } from './leg.ts';
 import { newLegStats, type LegStats } from './leg-stats.ts';
+import { persistently } from './persistently.ts';
+import { processBatch } from './process-batch.ts';
+import { errorText } from './retry.ts';
+
+/** A message's identity in the in-flight journal: stable across redeliveries. */
+export const journalId = (message: ReceivedMessage) => `${message.topic}\u0000${message.id}`;
 
 /**
  * The projection runner for one leg: receive a batch → validate → project → one batched
  * store write → dead letters → ack, until aborted (or drained, when asked to stop then).
+ * Every batch is recorded in the in-flight journal while it is worked on. Messages that were
+ * in flight when the process last died are worked on one at a time, so the next crash points
+ * at a single message; one present at `maxCrashes` consecutive crashes is dead-lettered.
  */
 export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, options: RunnerOptions): Promise<LegStats> {
   const stats = newLegStats();
-  const { subscription, metrics, clock } = deps;
-  while (!options.signal?.aborted) {
-    const messages: ReceivedMessage[] = await subscription.receive(options.batchSize, options.maxWaitMs);
-    metrics.heartbeat(leg.name, clock.now());
-    if (!messages.length) {
-      if (options.stopWhenDrained && (await subscription.backlog()) === 0) break;
-      // Never spin: a log that answers an empty receive at once must still let timers,
-      // signals and the other leg run.
-      await clock.sleep(1, options.signal);
-      continue;
-    }
-    const started = clock.now();
+  const { subscription, metrics, clock, journal } = deps;
+  const logger = deps.logger.child({ leg: leg.name });
+  const health = healthTracker(leg.name, () => clock.now(), options.onHealth);
+  const persist = { policy: options.retry, clock, logger, health, ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
+
+  const work = async (messages: readonly ReceivedMessage[]) => {
+    const ids = messages.map(journalId);
+    await journal.begin(ids);
     try {
-      await processBatch(leg, deps, options, messages, stats);
-    } catch (error) {
-      // An abort during transient retries: the batch stays unacked and the log delivers it
-      // again to whoever consumes next. Anything else (a configuration error) stops the leg.
-      if (options.signal?.aborted) break;
-      throw error;
+      await processBatch(leg, deps, options, messages, stats, { health, onHold: () => journal.end(ids) });
+    } finally {
+      // Reached unless the process dies: ending in an error or an abort is no crash.
+      await journal.end(ids);
     }
-    stats.batches += 1;
-    metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000);
-    metrics.observe('batch_size', leg.name, messages.length);
-    options.onBatch?.(leg.name, messages.length);
+  };
+
+  try {
+    while (!options.signal?.aborted) {
+      const messages = await persistently(`${leg.name} receive`, () => subscription.receive(options.batchSize, options.maxWaitMs), persist);
+      metrics.heartbeat(leg.name, clock.now());
+      if (!messages.length) {
+        if (options.stopWhenDrained && (await persistently(`${leg.name} backlog`, () => subscription.backlog(), persist)) === 0) break;
+        // Never spin: a log that answers an empty receive at once must still let timers,
+        // signals and the other leg run.
+        await clock.sleep(1, options.signal);
+        continue;
+      }
+      const started = clock.now();
+      const crashedOften = messages.filter((m) => journal.crashes(journalId(m)) >= options.maxCrashes);
+      const suspects = messages.filter((m) => { const n = journal.crashes(journalId(m)); return n > 0 && n < options.maxCrashes; });
+      const rest = messages.filter((m) => journal.crashes(journalId(m)) === 0);
+      if (crashedOften.length) await isolateCrashers(leg.name, deps, options, crashedOften, stats, persist);
+      for (const suspect of suspects) {
+        logger.warn(`${leg.name}: message ${suspect.key} was in flight when the process died ${journal.crashes(journalId(suspect))} time(s); working on it alone`, { key: suspect.key });
+        await work([suspect]);
+      }
+      if (rest.length) await work(rest);
+      stats.batches += 1;
+      metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000);
+      metrics.observe('batch_size', leg.name, messages.length);
+      options.onBatch?.(leg.name, messages.length);
+    }
+  } catch (error) {
+    // An abort while a store or the log was down: the batch stays unacked and the log
+    // delivers it again to whoever consumes next. Anything else stops the leg.
+    if (options.signal?.aborted) return stats;
+    health.stopped(errorText(error));
+    logger.error(`${leg.name}: the leg stopped with nothing of its batch acked: ${errorText(error)}`, { error: errorText(error) });
+    throw error;
   }
   return stats;
+}
+
+/** Messages that were in flight at `maxCrashes` consecutive crashes: dead-lettered, never worked on again. */
+async function isolateCrashers(
+  legName: string, deps: RunnerDeps, options: RunnerOptions, messages: readonly ReceivedMessage[], stats: LegStats,
+  persist: Parameters<typeof persistently>[2],
+): Promise<void> {
+  const letters = messages.map((m) => {
+    const crashes = deps.journal.crashes(journalId(m));
+    const error = new RefractError('EVENT.CRASHED_PROCESS', `crashed the process: in flight at ${crashes} consecutive crashes`, { crashes });
+    return deadLetter(legName, m, error, { attempts: crashes });
+  });
+  deps.logger.error(`${legName}: dead-lettering ${messages.length} message(s) that crashed the process ${options.maxCrashes} times in a row`, { keys: messages.map((m) => m.key) });
+  await persistently(`${legName} dead letters`, () => deps.deadLetters.send(letters), persist);
+  await persistently(`${legName} ack`, () => deps.subscription.ack(messages), persist);
+  await deps.journal.end(messages.map(journalId));
+  stats.received += messages.length;
+  stats.deadLettered += messages.length;
+  deps.metrics.count('events_received', legName, messages.length);
+  deps.metrics.count('events_dead_lettered', legName, messages.length);
 }

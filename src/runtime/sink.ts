@@ -12,4 +12,10 @@ export interface SinkResult extends ApplyResult {
  */
 export interface LegSink<C> {
   apply(commands: readonly C[]): Promise<SinkResult>;
+  /**
+   * Resolves when the store (and whatever else the sink calls, such as the embedder) answers a
+   * point request shaped like `sample`; throws otherwise. It tells a failing store from a
+   * failing item: an item that fails alone while `check` passes is at fault.
+   */
+  check(sample: readonly C[]): Promise<void>;
 }

@@ -3,6 +3,9 @@ import type { Embedder, StoredDocument, VectorStore } from '../ports/index.ts';
 import { newestPerKey } from './newest-per-key.ts';
 import type { LegSink, SinkResult } from './sink.ts';
 
+/** A text any working model embeds: if this fails too, the embedder is down, not the item. */
+const EMBEDDER_PROBE = 'Refract checks that the embedding model answers.';
+
 type Upsert = Extract<VectorCommand, { kind: 'upsert_document' }>;
 
 /**
@@ -47,6 +50,12 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
         (plans[position]?.positions ?? []).map((p) => ({ position: p, error })),
       );
       return { ...result, stale: result.stale + stale, rejected, embeddingsComputed: vectors.size, embeddingsReused: reused };
+    },
+    async check(sample) {
+      const first = sample[0];
+      if (first) await store.get(first.index, [first.id]);
+      const [probe] = await embedder.embed([EMBEDDER_PROBE]);
+      if (!probe || probe.length !== embedder.dimension) throw new Error(`the embedder answered the probe text without a ${embedder.dimension}-dimension vector`);
     },
   };
 }

@@ -7,13 +7,16 @@ import { createMemoryVectorStore } from '../../src/adapters/memory/memory-vector
 import { createSystemClock } from '../../src/adapters/memory/system-clock.ts';
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, encodeEvent, topicFor, type EntityEvent } from '../../src/domain/index.ts';
 import type { Embedder, EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
-import { graphLeg, runLeg, vectorLeg, type RunnerOptions } from '../../src/runtime/index.ts';
+import { DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type RunnerOptions } from '../../src/runtime/index.ts';
+import { createMemoryInFlightJournal, emptyJournalState, type JournalState } from '../../src/adapters/memory/memory-inflight-journal.ts';
+import { createMemoryLogger } from '../../src/adapters/memory/memory-logger.ts';
 import { seededRandom } from '../../src/adapters/memory/seeded-random.ts';
 
 export const TOPICS = BANKING_TOPIC_NAMES;
 export const FAST_OPTIONS: RunnerOptions = {
-  batchSize: 100, maxWaitMs: 5, maxRedeliveries: 5, stopWhenDrained: true,
-  retry: { initialDelayMs: 1, maxDelayMs: 5 },
+  ...DEFAULT_RUNNER_OPTIONS,
+  batchSize: 100, maxWaitMs: 5, stopWhenDrained: true,
+  retry: { initialDelayMs: 1, maxDelayMs: 5, maxAttempts: 4 },
 };
 
 export interface PipelineParts {
@@ -34,6 +37,9 @@ export function embeddedParts(logOptions: MemoryEventLogOptions = {}, overrides:
     deadLetters: createMemoryDeadLetters(),
     metrics: createMemoryMetrics(),
     clock: createSystemClock(),
+    logger: createMemoryLogger(),
+    /** What each leg's in-flight journal keeps "on disk": it outlives a runner, as the file does a process. */
+    journalDisks: { graph: { state: emptyJournalState() }, vector: { state: emptyJournalState() } } as Record<'graph' | 'vector', { state: JournalState }>,
     ...overrides,
   };
 }
@@ -51,6 +57,7 @@ export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions
   };
   const deps = (name: 'graph' | 'vector') => ({
     subscription: subscriptions[name], deadLetters: parts.deadLetters, metrics: parts.metrics, clock: parts.clock,
+    logger: parts.logger, journal: createMemoryInFlightJournal(parts.journalDisks[name]),
     catalog: BANKING_PAYLOADS, random: seededRandom(3),
   });
   const done = Promise.all([

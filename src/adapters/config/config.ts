@@ -19,7 +19,15 @@ export const configSchema = z.object({
   modelSource: z.enum(['local', 'hub']).default('local'),
   batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
   maxWaitMs: z.coerce.number().int().min(0).max(60_000).default(50),
-  maxRedeliveries: z.coerce.number().int().min(0).max(100).default(5),
+  /** Attempts for one message on its own before it is dead-lettered (docs/adr/0010). */
+  itemAttempts: z.coerce.number().int().min(1).max(100).default(3),
+  /** Stop a leg when more than this share of one batch fails on the store or in a projection. */
+  maxFailedShare: z.coerce.number().min(0).max(1).default(0.5),
+  /** A message in flight at this many consecutive crashes is dead-lettered. */
+  maxCrashes: z.coerce.number().int().min(1).max(100).default(3),
+  /** Where each leg keeps its in-flight journal; one directory per process. */
+  stateDir: z.string().min(1).default('.refract'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   metricsPort: port.optional(),
 });
 

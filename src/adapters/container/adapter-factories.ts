@@ -1,5 +1,10 @@
 import type { RefractConfig } from '../config/config.ts';
-import type { DeadLetters, Embedder, EventLog, GraphStore, VectorStore } from '../../ports/index.ts';
+import { join } from 'node:path';
+import type { DeadLetters, Embedder, EventLog, GraphStore, Logger, VectorStore } from '../../ports/index.ts';
+import { createFileInFlightJournal } from '../filesystem/file-inflight-journal.ts';
+import { createPinoLogger } from '../logging/pino-logger.ts';
+import { createMemoryInFlightJournal } from '../memory/memory-inflight-journal.ts';
+import type { JournalFactory } from './tokens.ts';
 import { createHashingEmbedder } from '../embedding/hashing-embedder.ts';
 import { createMemoryDeadLetters } from '../memory/memory-dead-letters.ts';
 import { createMemoryEventLog } from '../memory/memory-event-log.ts';
@@ -63,5 +68,22 @@ export async function createDeadLetters(config: RefractConfig): Promise<DeadLett
       const { createPulsarDeadLetters } = await import('../pulsar/pulsar-dead-letters.ts');
       return createPulsarDeadLetters({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
     }
+  }
+}
+
+export function createLogger(config: RefractConfig): Logger {
+  return createPinoLogger({ level: config.logLevel });
+}
+
+/**
+ * The in-flight journal outlives the process only where the log does: a file per leg (and per
+ * Pulsar namespace) under stateDir; in process for the embedded log, which a crash loses anyway.
+ */
+export function createJournals(config: RefractConfig): JournalFactory {
+  switch (config.eventLog) {
+    case 'memory':
+      return () => createMemoryInFlightJournal();
+    case 'pulsar':
+      return (leg) => createFileInFlightJournal(join(config.stateDir, `inflight-${config.pulsarTenant}-${config.pulsarNamespace}-${leg}.json`));
   }
 }

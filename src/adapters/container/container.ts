@@ -2,7 +2,7 @@ import { Container } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
 import { createMemoryMetrics } from '../memory/memory-metrics.ts';
 import { createSystemClock } from '../memory/system-clock.ts';
-import { createDeadLetters, createEmbedder, createEventLog, createGraphStore, createVectorStore } from './adapter-factories.ts';
+import { createDeadLetters, createEmbedder, createEventLog, createGraphStore, createJournals, createLogger, createVectorStore } from './adapter-factories.ts';
 import { TOKENS } from './tokens.ts';
 
 /** The composition root: the only place that knows every adapter (docs/adr/0001). */
@@ -11,6 +11,8 @@ export function buildContainer(config: RefractConfig): Container {
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Clock).toResolvedValue(createSystemClock);
   container.bind(TOKENS.Metrics).toResolvedValue(createMemoryMetrics);
+  container.bind(TOKENS.Logger).toResolvedValue(createLogger, [TOKENS.Config]);
+  container.bind(TOKENS.Journals).toResolvedValue(createJournals, [TOKENS.Config]);
   container.bind(TOKENS.DeadLetters).toResolvedValue(createDeadLetters, [TOKENS.Config]);
   container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config]);
   container.bind(TOKENS.GraphStore).toResolvedValue(createGraphStore, [TOKENS.Config]);
@@ -25,6 +27,8 @@ export async function resolvePipeline(container: Container) {
     config: container.get(TOKENS.Config),
     clock: await container.getAsync(TOKENS.Clock),
     metrics: await container.getAsync(TOKENS.Metrics),
+    logger: await container.getAsync(TOKENS.Logger),
+    journals: await container.getAsync(TOKENS.Journals),
     deadLetters: await container.getAsync(TOKENS.DeadLetters),
     log: await container.getAsync(TOKENS.EventLog),
     graph: await container.getAsync(TOKENS.GraphStore),

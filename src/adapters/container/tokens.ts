@@ -1,6 +1,9 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
-import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, Metrics, VectorStore } from '../../ports/index.ts';
+import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, InFlightJournal, Logger, Metrics, VectorStore } from '../../ports/index.ts';
+
+/** Opens the in-flight journal of one leg (docs/adr/0010). */
+export type JournalFactory = (leg: string) => InFlightJournal;
 
 /** Injection tokens: one per port, plus the configuration. */
 export const TOKENS = {
@@ -12,4 +15,6 @@ export const TOKENS = {
   DeadLetters: Symbol.for('refract.DeadLetters') as ServiceIdentifier<DeadLetters>,
   Metrics: Symbol.for('refract.Metrics') as ServiceIdentifier<Metrics>,
   Clock: Symbol.for('refract.Clock') as ServiceIdentifier<Clock>,
+  Logger: Symbol.for('refract.Logger') as ServiceIdentifier<Logger>,
+  Journals: Symbol.for('refract.Journals') as ServiceIdentifier<JournalFactory>,
 } as const;

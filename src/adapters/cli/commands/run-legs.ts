@@ -1,5 +1,5 @@
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES } from '../../../domain/index.ts';
-import { DEFAULT_RETRY, graphLeg, runLeg, vectorLeg, type LegStats } from '../../../runtime/index.ts';
+import { DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegHealth, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
 /**
@@ -8,24 +8,30 @@ import type { Pipeline } from '../../container/container.ts';
  */
 export async function runBothLegs(
   p: Pipeline,
-  options: { stopWhenDrained: boolean; signal?: AbortSignal; onBatch?: (leg: string, received: number) => void },
+  options: { stopWhenDrained: boolean; signal?: AbortSignal; onBatch?: (leg: string, received: number) => void; onHealth?: (leg: string, health: LegHealth) => void },
 ): Promise<Record<'graph' | 'vector', LegStats>> {
   const failed = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
-  const runnerOptions = {
+  const runnerOptions: RunnerOptions = {
+    ...DEFAULT_RUNNER_OPTIONS,
     batchSize: p.config.batchSize,
     maxWaitMs: p.config.maxWaitMs,
-    maxRedeliveries: p.config.maxRedeliveries,
+    itemAttempts: p.config.itemAttempts,
+    tolerance: { ...DEFAULT_RUNNER_OPTIONS.tolerance, maxFailedShare: p.config.maxFailedShare },
+    maxCrashes: p.config.maxCrashes,
     retry: DEFAULT_RETRY,
     stopWhenDrained: options.stopWhenDrained,
     signal,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.onHealth ? { onHealth: options.onHealth } : {}),
   };
   const deps = async (leg: string) => ({
     subscription: await p.log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: `refract-${leg}`, type: 'Key_Shared' }),
     deadLetters: p.deadLetters,
     metrics: p.metrics,
     clock: p.clock,
+    logger: p.logger,
+    journal: p.journals(leg),
     catalog: BANKING_PAYLOADS,
   });
   const stopOthersOnFailure = (run: Promise<LegStats>) =>
