@@ -1,4 +1,5 @@
 export * from './graph-sink.ts';
+export * from './isolation-lock.ts';
 export * from './leg.ts';
 export * from './leg-health.ts';
 export * from './legs.ts';

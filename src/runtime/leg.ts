@@ -1,6 +1,7 @@
 import type { PayloadCatalog, EventLimits } from '../domain/index.ts';
 import type { ProjectionDefinition, Target, TargetCommands } from '../projections/projection.ts';
 import type { Clock, DeadLetters, InFlightJournal, Logger, Metrics, Subscription } from '../ports/index.ts';
+import type { IsolationLock } from './isolation-lock.ts';
 import type { LegHealth } from './leg-health.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { LegSink } from './sink.ts';
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   readonly catalog: PayloadCatalog;
   /** Durable record of the batch in hand, so a message that kills the process is isolated. */
   readonly journal: InFlightJournal;
+  /** One per process, shared by its legs: a suspect message is worked on alone in the process. */
+  readonly isolation?: IsolationLock;
   readonly limits?: EventLimits;
   /** Source of jitter; injectable so tests are reproducible. */
   readonly random?: () => number;

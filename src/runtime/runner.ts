@@ -2,6 +2,7 @@ import { RefractError } from '../domain/index.ts';
 import type { Target } from '../projections/projection.ts';
 import type { ReceivedMessage } from '../ports/index.ts';
 import { deadLetter } from './dead-letter.ts';
+import { createIsolationLock } from './isolation-lock.ts';
 import { healthTracker } from './leg-health.ts';
 import type { Leg, RunnerDeps, RunnerOptions } from './leg.ts';
 import { newLegStats, type LegStats } from './leg-stats.ts';
@@ -26,6 +27,7 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
   const health = healthTracker(leg.name, () => clock.now(), options.onHealth);
   const persist = { policy: options.retry, clock, logger, health, ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
 
+  const isolation = deps.isolation ?? createIsolationLock();
   const work = async (messages: readonly ReceivedMessage[]) => {
     const ids = messages.map(journalId);
     await journal.begin(ids);
@@ -55,9 +57,9 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
       if (crashedOften.length) await isolateCrashers(leg.name, deps, options, crashedOften, stats, persist);
       for (const suspect of suspects) {
         logger.warn(`${leg.name}: message ${suspect.key} was in flight when the process died ${journal.crashes(journalId(suspect))} time(s); working on it alone`, { key: suspect.key });
-        await work([suspect]);
+        await isolation.exclusive(() => work([suspect]));
       }
-      if (rest.length) await work(rest);
+      if (rest.length) await isolation.shared(() => work(rest));
       stats.batches += 1;
       metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000);
       metrics.observe('batch_size', leg.name, messages.length);

@@ -6,6 +6,7 @@ import { bankingHistories, deliveryPlan } from '../support/arbitraries.ts';
 import { embeddedParts, publishEvents, runBothLegs } from '../support/embedded-pipeline.ts';
 import { expectedDocuments, expectedGraph } from '../support/oracle.ts';
 import { graphSnapshot, vectorSnapshot } from '../support/snapshots.ts';
+import { misplacedVectors } from '../support/vector-truth.ts';
 
 /** Stores for one property run, empty (or on ids and indices of their own). */
 export interface FreshStores {
@@ -59,6 +60,7 @@ export function convergenceContract(target: ConvergenceTarget) {
 
                 expect(await graphSnapshot(parts.graph)).toEqual(expectedGraph(events));
                 expect(await vectorSnapshot(parts.vectors, INDICES)).toEqual(expectedDocuments(events, parts.embedder.modelId));
+                expect(await misplacedVectors(parts.vectors, INDICES, parts.embedder, events)).toEqual([]);
                 expect(parts.deadLetters.all()).toEqual([]);
               }),
           ),

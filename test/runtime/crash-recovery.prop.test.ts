@@ -1,63 +1,80 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GraphStore } from '../../src/ports/index.ts';
-import { bankingHistories, deliveryPlan } from '../support/arbitraries.ts';
-import { embeddedParts, publishEvents, runBothLegs, startBothLegs } from '../support/embedded-pipeline.ts';
+import { bankingHistories, deliveryPlan, entityHistory } from '../support/arbitraries.ts';
+import { CRASH_STEPS, dyingProcess } from '../support/dying-process.ts';
+import { embeddedParts, publishEvents, runBothLegs, startBothLegs, type Parts } from '../support/embedded-pipeline.ts';
 import { expectedDocuments, expectedGraph } from '../support/oracle.ts';
 import { graphSnapshot, vectorSnapshot } from '../support/snapshots.ts';
 
-/**
- * A store that "kills the process" on its n-th write: the write may or may not have landed,
- * and nothing after it (not even the ack) ever runs, because the promise never settles.
- */
-function dyingAt(store: GraphStore, n: number, landsFirst: boolean, onDeath: () => void): GraphStore {
-  let writes = 0;
-  return {
-    ...store,
-    async apply(commands) {
-      if (++writes < n) return store.apply(commands);
-      if (landsFirst) await store.apply(commands);
-      onDeath();
-      return new Promise(() => undefined);
-    },
-  };
+const MALFORMED = { topic: 'accounts', key: 'broken', payload: new TextEncoder().encode('{"entity_id": '), properties: {} };
+
+/** Starts both legs on `parts`; if the process dies, the broker hands its unacked messages to the next consumer. */
+async function runUntilDeathOrDrained(parts: Parts, dying: ReturnType<typeof dyingProcess>, batchSize: number) {
+  const run = await startBothLegs(dying.parts, { batchSize });
+  const outcome = await Promise.race([dying.death.died.then(() => 'died' as const), run.done.then(() => 'finished' as const)]);
+  if (outcome === 'died') {
+    await run.subscriptions.graph.close();
+    await run.subscriptions.vector.close();
+  }
+  return outcome;
 }
 
 describe('the projection runner', () => {
-  describe('when the process dies at any point of a batch and a new one resumes', () => {
+  describe('when the process dies at any step of a batch, in either leg, and a new one resumes', () => {
     it('reaches the same final state as a run that never crashed', async () => {
-      let deaths = 0;
+      const deaths = new Map<string, number>();
       await fc.assert(
         fc.asyncProperty(
           bankingHistories.chain((events) => fc.tuple(fc.constant(events), deliveryPlan(events))),
-          fc.integer({ min: 1, max: 6 }),
+          fc.constantFrom(...CRASH_STEPS),
+          fc.integer({ min: 1, max: 4 }),
           fc.boolean(),
-          async ([events, plan], crashAt, landsFirst) => {
-            const first = embeddedParts({ seed: crashAt });
-            await publishEvents(first.log, plan.order.map((i) => events[i]!));
-            let died!: () => void;
-            const death = new Promise<void>((resolve) => (died = resolve));
-            const crashing = { ...first, graph: dyingAt(first.graph, crashAt, landsFirst, died) };
-            const firstRun = await startBothLegs(crashing, { batchSize: plan.batchSize });
-            const outcome = await Promise.race([death.then(() => 'died' as const), firstRun.done.then(() => 'finished' as const)]);
-
+          async ([events, plan], step, crashAt, landsFirst) => {
+            const parts = embeddedParts({ seed: crashAt });
+            await publishEvents(parts.log, plan.order.map((i) => events[i]!));
+            await parts.log.publish([MALFORMED]);
+            const outcome = await runUntilDeathOrDrained(parts, dyingProcess(parts, step, crashAt, landsFirst), plan.batchSize);
             if (outcome === 'died') {
-              deaths += 1;
-              // The broker notices the dead consumer and hands its unacked messages to the
-              // next one: a new process resumes from the unacked position, same stores.
-              await firstRun.subscriptions.graph.close();
-              await runBothLegs(first, { batchSize: plan.batchSize });
+              deaths.set(step, (deaths.get(step) ?? 0) + 1);
+              await runBothLegs(parts, { batchSize: plan.batchSize });
             }
-
-            expect(await graphSnapshot(first.graph)).toEqual(expectedGraph(events));
-            expect(await vectorSnapshot(first.vectors, ['person', 'company'])).toEqual(
-              expectedDocuments(events, first.embedder.modelId),
-            );
+            expect(await graphSnapshot(parts.graph)).toEqual(expectedGraph(events));
+            expect(await vectorSnapshot(parts.vectors, ['person', 'company'])).toEqual(expectedDocuments(events, parts.embedder.modelId));
+            // The malformed message is dead-lettered by each leg (at least once: a death between
+            // the dead-letter send and the ack sends it again), and nothing else is.
+            const lettered = parts.deadLetters.all();
+            expect(new Set(lettered.map((l) => `${l.leg}:${l.key}`))).toEqual(new Set(['graph:broken', 'vector:broken']));
           },
         ),
-        { numRuns: 100 },
+        { numRuns: 150 },
       );
-      expect(deaths).toBeGreaterThan(30); // the property is about crashes: most runs must have one
+      // The property is about crashes: every step must have killed the process several times.
+      for (const step of CRASH_STEPS) expect(deaths.get(step) ?? 0, step).toBeGreaterThan(3);
+    });
+  });
+
+  describe('when one message crashes the process every time it is worked on', () => {
+    it('dead-letters it as "crashed the process" after three crashes in a row, and projects everything else', async () => {
+      const histories = fc.sample(entityHistory('person', 'p'), { numRuns: 30, seed: 11 }).map((h, i) => h.map((e) => ({ ...e, entity_id: `p-${i}` })));
+      const poison = histories[0]![0]!;
+      const events = [{ ...poison, text_for_embedding: 'a text that kills the model' }, ...histories.slice(1).flat()];
+      const parts = embeddedParts();
+      await publishEvents(parts.log, events);
+      let crashes = 0;
+      for (let restart = 0; restart < 10; restart++) {
+        const dying = dyingProcess(parts, 'embed', Infinity, false, (text) => text === 'a text that kills the model');
+        if ((await runUntilDeathOrDrained(parts, dying, 7)) === 'finished') break;
+        crashes += 1;
+      }
+      expect(crashes).toBe(3);
+      const letters = parts.deadLetters.all();
+      expect(letters.map((l) => [l.leg, l.key, l.code])).toEqual([['vector', poison.entity_id, 'EVENT.CRASHED_PROCESS']]);
+      expect(letters[0]!.reason).toMatch(/crashed the process/);
+      const rest = events.filter((e) => e.entity_id !== poison.entity_id);
+      const documents = await vectorSnapshot(parts.vectors, ['person']);
+      for (const [id, document] of expectedDocuments(rest, parts.embedder.modelId)) expect(documents.get(id)).toEqual(document);
+      // The graph leg lost nothing to the other leg's poison: every person, the poisoned one included.
+      expect(await graphSnapshot(parts.graph)).toEqual(expectedGraph(events));
     });
   });
 });

@@ -182,7 +182,7 @@ describe('the projection runner', () => {
 
     it('acks nothing when the dead-letter store refuses, and stops the leg', async () => {
       const parts = embeddedParts();
-      const refusing: DeadLetters = { ...parts.deadLetters, send: () => Promise.reject(new RefractError('LOG.REFUSED', 'dead-letter topic is not writable')) };
+      const refusing = { ...parts.deadLetters, send: () => Promise.reject(new RefractError('LOG.REFUSED', 'dead-letter topic is not writable')) };
       await withBadInput(parts);
       await expect(runBothLegs({ ...parts, deadLetters: refusing })).rejects.toThrow(/not writable/);
       expect(await backlogOf(parts, 'graph')).toBe(events.length + 1);
@@ -191,9 +191,9 @@ describe('the projection runner', () => {
     it('holds the batch, unacked, while the dead-letter store is unavailable, and acks once the letter is durable', async () => {
       const parts = embeddedParts();
       let sends = 0;
-      const flaky: DeadLetters = {
+      const flaky = {
         ...parts.deadLetters,
-        send: (batch) => (++sends <= 6 ? Promise.reject(new RefractError('LOG.UNAVAILABLE', 'broker restarting')) : parts.deadLetters.send(batch)),
+        send: (batch: Parameters<DeadLetters["send"]>[0]) => (++sends <= 6 ? Promise.reject(new RefractError('LOG.UNAVAILABLE', 'broker restarting')) : parts.deadLetters.send(batch)),
       };
       await withBadInput(parts);
       const running = await startBothLegs({ ...parts, deadLetters: flaky });

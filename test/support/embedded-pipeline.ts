@@ -7,7 +7,7 @@ import { createMemoryVectorStore } from '../../src/adapters/memory/memory-vector
 import { createSystemClock } from '../../src/adapters/memory/system-clock.ts';
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, encodeEvent, topicFor, type EntityEvent } from '../../src/domain/index.ts';
 import type { Embedder, EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
-import { DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type RunnerOptions } from '../../src/runtime/index.ts';
+import { createIsolationLock, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type RunnerOptions } from '../../src/runtime/index.ts';
 import { createMemoryInFlightJournal, emptyJournalState, type JournalState } from '../../src/adapters/memory/memory-inflight-journal.ts';
 import { createMemoryLogger } from '../../src/adapters/memory/memory-logger.ts';
 import { seededRandom } from '../../src/adapters/memory/seeded-random.ts';
@@ -55,7 +55,9 @@ export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions
     graph: await parts.log.subscribe({ topics: TOPICS, subscription: 'graph' }),
     vector: await parts.log.subscribe({ topics: TOPICS, subscription: 'vector' }),
   };
+  const isolation = createIsolationLock();
   const deps = (name: 'graph' | 'vector') => ({
+    isolation,
     subscription: subscriptions[name], deadLetters: parts.deadLetters, metrics: parts.metrics, clock: parts.clock,
     logger: parts.logger, journal: createMemoryInFlightJournal(parts.journalDisks[name]),
     catalog: BANKING_PAYLOADS, random: seededRandom(3),

@@ -1,5 +1,5 @@
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES } from '../../../domain/index.ts';
-import { DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegHealth, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
+import { createIsolationLock, DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegHealth, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
 /**
@@ -25,7 +25,9 @@ export async function runBothLegs(
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.onHealth ? { onHealth: options.onHealth } : {}),
   };
+  const isolation = createIsolationLock();
   const deps = async (leg: string) => ({
+    isolation,
     subscription: await p.log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: `refract-${leg}`, type: 'Key_Shared' }),
     deadLetters: p.deadLetters,
     metrics: p.metrics,
