@@ -7,6 +7,8 @@ export interface StoredVertex {
   /** 0 for a placeholder that no event has filled yet. */
   readonly version: number;
   readonly deleted: boolean;
+  /** A tombstone's deletion time (epoch ms), from its command; absent on live vertices. */
+  readonly deletedAt?: number;
   readonly properties: Readonly<Record<string, PropertyValue>>;
   readonly edges: readonly OwnedEdge[];
 }
@@ -19,8 +21,22 @@ export interface VersionEntry {
 
 export interface Page<T> {
   readonly items: readonly T[];
-  /** Pass back to get the next page; absent on the last one. */
+  /** An opaque cursor: pass it back to get the next page; absent on the last one. */
   readonly next?: string;
+}
+
+export interface PurgeOptions {
+  /** Only tombstones deleted before this time (epoch ms) are purged; younger ones stay. */
+  readonly olderThan: number;
+  /** Called after each page of work, so a long purge can report progress. */
+  readonly onProgress?: (progress: PurgeProgress) => void;
+}
+
+export interface PurgeProgress {
+  /** Vertices removed or reset so far. */
+  readonly purged: number;
+  /** The share of the graph walked so far, 0 to 1. */
+  readonly done: number;
 }
 
 /**
@@ -34,15 +50,20 @@ export interface GraphStore {
   get(ids: readonly string[]): Promise<Map<string, StoredVertex>>;
   /** Ids of vertices with an edge `label` pointing at `id` (live vertices only). */
   sources(id: string, label: string): Promise<string[]>;
-  /** All ids with versions, page by page, in id order (reconciliation). */
+  /**
+   * All ids with versions, page by page (reconciliation): every vertex present throughout the
+   * scan is listed exactly once across the pages, in no promised order. A page holds at most
+   * `limit` entries and may hold fewer, even none, before the last; pass `next` back as `after`.
+   */
   scan(limit: number, after?: string): Promise<Page<VersionEntry>>;
   /**
-   * Remove tombstones and orphan placeholders (no edge points at them any more); a tombstone
-   * that live vertices still point at becomes a placeholder, so their edges survive. Returns
-   * how many vertices were removed or reset. An explicit, documented job (docs/adr/0002):
-   * once a tombstone is purged, an older event for that id replayed later would apply again.
+   * Remove tombstones deleted before `olderThan` and orphan placeholders (no edge points at
+   * them any more); such a tombstone that live vertices still point at becomes a placeholder,
+   * so their edges survive. Returns how many vertices were removed or reset. An explicit,
+   * documented job (docs/adr/0002): once a tombstone is purged, an older event for that id
+   * replayed later would apply again, hence the age.
    */
-  purge(): Promise<number>;
+  purge(options: PurgeOptions): Promise<number>;
   /** Live vertices (placeholders included) and the edges they own. */
   count(): Promise<{ vertices: number; edges: number }>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * A leg's durable record of the messages it is working on (docs/adr/0010-…journal). If the
+ * A leg's durable record of the messages it is working on (docs/adr/0012). If the
  * process dies, the next one finds them still recorded: each counts as present at one more
  * crash. A message present at several consecutive crashes is isolated and dead-lettered
  * instead of crashing the process for ever.

@@ -36,7 +36,7 @@ export const isConfigError = (error: unknown) => isRefractError(error) && error.
 const isRejected = (error: unknown) => isRefractError(error) && error.code === 'STORE.REJECTED';
 
 /**
- * Writes the commands of `pending` messages (docs/adr/0010). The whole batch is tried first,
+ * Writes the commands of `pending` messages (docs/adr/0012). The whole batch is tried first,
  * with bounded retries for transient errors. If it still fails, either the store as a whole
  * does not answer (a point lookup fails): the batch is held, the leg degraded, nothing blamed
  * on the items; or it answers: each message is tried alone, with its own bounded retries, so

@@ -29,7 +29,7 @@ export interface RunnerDeps {
   readonly random?: () => number;
 }
 
-/** When rejections stop being about the items (docs/adr/0010): like Kafka Connect's errors.tolerance. */
+/** When rejections stop being about the items (docs/adr/0012): like Kafka Connect's errors.tolerance. */
 export interface Tolerance {
   /** Stop the leg when more than this share of a batch's messages fail on the store or projection … */
   readonly maxFailedShare: number;

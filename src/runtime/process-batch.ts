@@ -17,7 +17,7 @@ export interface BatchContext {
 }
 
 /**
- * One batch, start to finish (docs/adr/0010). Bad input (decoding) is dead-lettered at once.
+ * One batch, start to finish (docs/adr/0012). Bad input (decoding) is dead-lettered at once.
  * The store write goes through `applyIsolated`: transient failures retried, a store that does
  * not answer held, items it will not take isolated. If more than the tolerated share of the
  * batch fails on the store or in a projection, the store is failing, not the items: the leg

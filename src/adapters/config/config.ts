@@ -19,7 +19,7 @@ export const configSchema = z.object({
   modelSource: z.enum(['local', 'hub']).default('local'),
   batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
   maxWaitMs: z.coerce.number().int().min(0).max(60_000).default(50),
-  /** Attempts for one message on its own before it is dead-lettered (docs/adr/0010). */
+  /** Attempts for one message on its own before it is dead-lettered (docs/adr/0012). */
   itemAttempts: z.coerce.number().int().min(1).max(100).default(3),
   /** Stop a leg when more than this share of one batch fails on the store or in a projection. */
   maxFailedShare: z.coerce.number().min(0).max(1).default(0.5),

@@ -2,7 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
 import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, InFlightJournal, Logger, Metrics, VectorStore } from '../../ports/index.ts';
 
-/** Opens the in-flight journal of one leg (docs/adr/0010). */
+/** Opens the in-flight journal of one leg (docs/adr/0012). */
 export type JournalFactory = (leg: string) => InFlightJournal;
 
 /** Injection tokens: one per port, plus the configuration. */

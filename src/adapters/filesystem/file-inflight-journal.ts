@@ -8,7 +8,7 @@ import { emptyJournalState, recoverAfterCrash, type JournalState } from '../memo
 const MAX_SUSPECTS = 10_000;
 
 /**
- * The in-flight journal as a small JSON file per leg (docs/adr/0010-…journal). Each change is
+ * The in-flight journal as a small JSON file per leg (docs/adr/0012). Each change is
  * written to a temporary file and renamed over the old one, so a reader never sees half a
  * file. It guards against the *process* dying: the page cache outlives a killed process, so
  * no fsync is paid per batch; a machine that loses power may forget one batch's record,

@@ -29,7 +29,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--duplicates <share>', 'share of events published twice', '0.02')
     .option('--malformed <share>', 'share of extra malformed events', '0.005');
   adapterFlags(command).action(async (flags: DemoFlags & Record<string, unknown>) => {
-    const config = loadConfig(configFlags(flags));
+    // The demo prints its own summary; its log shows only errors unless asked for more.
+    const config = loadConfig({ logLevel: process.env.REFRACT_LOG_LEVEL ?? 'error', ...configFlags(flags) });
     for (const line of await prepareServers(config)) process.stdout.write(`${line}\n`);
     const p = await resolvePipeline(buildContainer(config));
     try {

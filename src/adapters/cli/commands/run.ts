@@ -8,6 +8,8 @@ import { runBothLegs } from './run-legs.ts';
 /**
  * `refract run`: both legs, until SIGINT/SIGTERM. Shutdown is graceful: the batch in hand is
  * written and acked (or, if its store is down, left unacked for redelivery), then it exits.
+ * Logs are structured (docs/adr/0012): every retry, every change of a leg's health, and why a
+ * leg stopped. A stopped leg stops the other one and the process exits 1.
  */
 export function registerRunCommand(program: Command): void {
   adapterFlags(program.command('run').description('run the graph and vector legs until interrupted (graceful on SIGINT/SIGTERM)'))
@@ -16,23 +18,32 @@ export function registerRunCommand(program: Command): void {
       const config = loadConfig(configFlags(flags));
       for (const line of await prepareServers(config)) process.stderr.write(`${line}\n`);
       const p = await resolvePipeline(buildContainer(config));
+      const logger = p.logger.child({ command: 'run' });
       const controller = new AbortController();
       const stop = (signal: string) => {
-        process.stderr.write(`refract: ${signal}: finishing the batches in hand, then stopping\n`);
+        logger.info(`${signal}: finishing the batches in hand, then stopping`, { signal });
         controller.abort();
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
       let processed = 0;
-      const stats = await runBothLegs(p, {
-        stopWhenDrained: flags['untilDrained'] === true,
-        signal: controller.signal,
-        onBatch: (leg, n) => {
-          processed += n;
-          if (processed % 10_000 < n) process.stderr.write(`${leg}: ${processed} messages processed so far\n`);
-        },
-      });
-      await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
-      process.stdout.write(`${JSON.stringify(stats)}\n`);
+      logger.info('both legs running', { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder });
+      try {
+        const stats = await runBothLegs(p, {
+          stopWhenDrained: flags['untilDrained'] === true,
+          signal: controller.signal,
+          onBatch: (leg, n) => {
+            processed += n;
+            if (processed % 10_000 < n) logger.info(`${processed} messages processed so far`, { leg, processed });
+          },
+          onHealth: (leg, health) => {
+            if (health.state === 'healthy') logger.info(`${leg} leg healthy again`, { leg, health: health.state });
+            else logger.error(`${leg} leg ${health.state}: ${health.reason}`, { leg, health: health.state, reason: health.reason });
+          },
+        });
+        process.stdout.write(`${JSON.stringify(stats)}\n`);
+      } finally {
+        await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
+      }
     });
 }
