@@ -6,7 +6,7 @@ import type { Figure } from './report.ts';
 
 /** Both legs on the embedded adapters with the hashing embedder; events/s counted once per event. */
 async function eventsPerSecond(messages: readonly GeneratedMessage[], batchSize: number): Promise<number> {
-  const p = await resolvePipeline(buildContainer(loadConfig({ batchSize, maxWaitMs: 0 })));
+  const p = await resolvePipeline(buildContainer(loadConfig({ batchSize, maxWaitMs: 0, logLevel: 'error' })));
   const started = performance.now();
   for (let i = 0; i < messages.length; i += 5000) {
     await p.log.publish(messages.slice(i, i + 5000).map((m) => ({ topic: m.topic, key: m.key, payload: m.payload, properties: {} })));

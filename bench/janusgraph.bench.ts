@@ -10,7 +10,9 @@ import { generateBankingEvents, type GeneratedMessage } from '../src/adapters/sy
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, type GraphCommand } from '../src/domain/index.ts';
 import type { GraphStore } from '../src/ports/index.ts';
 import { graphProjection } from '../src/projections/graph/graph.projection.ts';
-import { DEFAULT_RETRY, graphLeg, runLeg } from '../src/runtime/index.ts';
+import { DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg } from '../src/runtime/index.ts';
+import { createMemoryInFlightJournal } from '../src/adapters/memory/memory-inflight-journal.ts';
+import { silentLogger } from '../src/adapters/memory/memory-logger.ts';
 import { prefixedGraphStore } from '../test/support/prefixed-graph-store.ts';
 import type { Figure } from './report.ts';
 
@@ -39,8 +41,9 @@ async function legRate(store: GraphStore, prefix: string, messages: readonly Gen
     {
       subscription: await log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: 'bench-graph' }),
       deadLetters: createMemoryDeadLetters(), metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
+      logger: silentLogger, journal: createMemoryInFlightJournal(),
     },
-    { batchSize: BATCH, maxWaitMs: 0, maxRedeliveries: 5, stopWhenDrained: true, retry: DEFAULT_RETRY },
+    { ...DEFAULT_RUNNER_OPTIONS, batchSize: BATCH, maxWaitMs: 0, stopWhenDrained: true, retry: DEFAULT_RETRY },
   );
   return messages.length / ((performance.now() - started) / 1000);
 }
