@@ -12,10 +12,13 @@ export type ErrorCode =
   | 'STORE.OVERLOADED'
   | 'STORE.CONFLICT'
   | 'STORE.REJECTED'
+  | 'STORE.FAILED'
   | 'EMBEDDER.UNAVAILABLE'
   | 'EMBEDDER.MODEL_MISSING'
   | 'LOG.UNAVAILABLE'
   | 'LOG.REFUSED'
+  | 'EVENT.CRASHED_PROCESS'
+  | 'LEG.STOPPED'
   | 'CONFIG.INVALID';
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -49,6 +49,46 @@ export function vectorStoreContract(name: string, makeStore: () => Promise<{ sto
       });
     });
 
+    // The store's own guard, called directly: the vector leg drops stale commands before they
+    // reach the store, so only these tests show that the store itself refuses them.
+    describe('when an equal or older version is written after a newer one, in separate writes', () => {
+      it('counts an index write stale and leaves the stored document exactly as it was', async () => {
+        const { store, index } = await makeStore();
+        expect(await store.write([doc(index, 'a', 5, 0, 'Paris')])).toEqual({ applied: 1, stale: 0, rejected: [] });
+        const before = await store.get(index, ['a']);
+        expect(await store.write([doc(index, 'a', 5, 1, 'Rome')])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.write([doc(index, 'a', 4, 2, 'Oslo')])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.write([{ kind: 'tombstone', index, id: 'a', version: 5 }])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.write([{ kind: 'tombstone', index, id: 'a', version: 2 }])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.get(index, ['a'])).toEqual(before);
+        expect(await store.count(index)).toBe(1);
+        expect((await store.search(index, unit(0), 3)).map((h) => h.id)).toEqual(['a']);
+      });
+
+      it('counts a tombstone stale and leaves the stored tombstone exactly as it was', async () => {
+        const { store, index } = await makeStore();
+        await store.write([doc(index, 't', 1, 0)]);
+        expect(await store.write([{ kind: 'tombstone', index, id: 't', version: 6 }])).toEqual({ applied: 1, stale: 0, rejected: [] });
+        const before = await store.get(index, ['t']);
+        expect(await store.write([{ kind: 'tombstone', index, id: 't', version: 6 }])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.write([{ kind: 'tombstone', index, id: 't', version: 3 }])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.get(index, ['t'])).toEqual(before);
+        expect(before.get('t')).toEqual({ index, id: 't', version: 6, deleted: true, fields: {} });
+      });
+
+      it('never lets an older or equal index write resurrect a tombstone', async () => {
+        const { store, index } = await makeStore();
+        expect(await store.write([{ kind: 'tombstone', index, id: 'gone', version: 4 }])).toEqual({ applied: 1, stale: 0, rejected: [] });
+        const before = await store.get(index, ['gone']);
+        expect(await store.write([doc(index, 'gone', 2, 0)])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.write([doc(index, 'gone', 4, 0)])).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect(await store.get(index, ['gone'])).toEqual(before);
+        expect(before.get('gone')).toEqual({ index, id: 'gone', version: 4, deleted: true, fields: {} });
+        expect(await store.count(index)).toBe(0);
+        expect(await store.search(index, unit(0), 3)).toEqual([]);
+      });
+    });
+
     describe('when a document is tombstoned', () => {
       it('keeps the tombstone version, hides it from search and count, and refuses older writes', async () => {
         const { store, index } = await makeStore();

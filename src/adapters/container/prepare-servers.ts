@@ -1,21 +1,25 @@
 import type { RefractConfig } from '../config/config.ts';
+import { oneShotRetry, type OneShotRetry } from '../cli/one-shot-retry.ts';
 
 /**
  * Idempotent bootstrap of whatever servers the configuration uses, before the first write:
  * Pulsar's tenant, namespace and topics; JanusGraph's schema and unique index. OpenSearch
- * indices are created on first write. Returns one line per server for progress output.
+ * indices are created on first write. Each step is retried while its server is starting or
+ * restarting (logged, bounded: see oneShotRetry); a refusal or bad setting fails at once.
+ * Returns one line per server for progress output.
  */
-export async function prepareServers(config: RefractConfig): Promise<string[]> {
+export async function prepareServers(config: RefractConfig, retry: OneShotRetry = oneShotRetry()): Promise<string[]> {
   const done: string[] = [];
   if (config.eventLog === 'pulsar') {
     const { initTopology } = await import('../pulsar/init-topology.ts');
-    const report = await initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+    const report = await retry('pulsar topology', () =>
+      initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace }));
     const created = report.steps.filter((s) => s.outcome !== 'present').length;
     done.push(`pulsar topology ${config.pulsarTenant}/${config.pulsarNamespace}: ${created} changed, ${report.steps.length - created} present`);
   }
   if (config.graph === 'janusgraph') {
     const { initGraphSchema } = await import('../janusgraph/init-graph-schema.ts');
-    const report = await initGraphSchema({ url: config.janusgraphUrl });
+    const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl }));
     done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, entity_id index ${report.index}`);
   }
   return done;

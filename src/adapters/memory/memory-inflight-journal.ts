@@ -32,9 +32,8 @@ export function createMemoryInFlightJournal(disk: { state: JournalState } = { st
       return Promise.resolve();
     },
     end(ids) {
-      const crashes = { ...disk.state.crashes };
-      for (const id of ids) delete crashes[id];
       const ended = new Set(ids);
+      const crashes = Object.fromEntries(Object.entries(disk.state.crashes).filter(([id]) => !ended.has(id)));
       disk.state = { inFlight: disk.state.inFlight.filter((id) => !ended.has(id)), crashes };
       return Promise.resolve();
     },

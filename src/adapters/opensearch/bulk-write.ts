@@ -10,12 +10,13 @@ const MAX_ID_BYTES = 512;
 
 export interface BulkWriterDeps {
   readonly client: Client;
+  /** The node's origin (no credentials), named when OpenSearch refuses them. */
+  readonly server: string;
   readonly aliasOf: (index: string) => string;
   readonly policy: RefreshPolicy;
   readonly refresher: Refresher;
   /** Makes sure the entity types' indices exist before the bulk names their aliases. */
   readonly ensureIndices: (indices: ReadonlySet<string>) => Promise<void>;
-  /** Forgets what was bootstrapped, so that a retry after a vanished alias creates it again. */
   /** The alias of these entity types vanished (404): bootstrap them again on the next write. */
   readonly forgetIndices: (indices: ReadonlySet<string>) => void;
 }
@@ -58,7 +59,7 @@ export function createBulkWriter(deps: BulkWriterDeps) {
     deps.refresher.wrote([...touched].map(deps.aliasOf));
     let outcome: ReturnType<typeof bulkOutcome>;
     try {
-      outcome = bulkOutcome(items, sent.length);
+      outcome = bulkOutcome(items, sent.length, deps.server);
     } catch (error) {
       // Only a missing alias means the bootstrap must run again; 429 and 5xx just retry.
       if (items.some((i) => i.status === 404)) deps.forgetIndices(touched);

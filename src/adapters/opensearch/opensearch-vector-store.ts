@@ -1,8 +1,8 @@
-import { Client } from '@opensearch-project/opensearch';
 import type { VectorStore } from '../../ports/index.ts';
 import { createBulkWriter } from './bulk-write.ts';
 import { DEFAULT_INDEX_PREFIX, vectorIndexNames } from './index-names.ts';
 import { initVectorIndices } from './init-vector-indices.ts';
+import { createOpenSearchClient, serverName } from './opensearch-client.ts';
 import { createRefresher, type RefreshPolicy } from './refresh-policy.ts';
 import { createVectorReads } from './vector-reads.ts';
 
@@ -15,6 +15,7 @@ export interface OpenSearchVectorStoreConfig {
   readonly refresh?: RefreshPolicy;
   /** Vector size of new indices, and the size existing ones must have (default 384, MiniLM's). */
   readonly dimension?: number;
+  /** The deadline of every request (default 30 s): past it, the request fails as STORE.UNAVAILABLE. */
   readonly requestTimeoutMs?: number;
 }
 
@@ -25,7 +26,7 @@ export interface OpenSearchVectorStoreConfig {
  * process) on its first write, so a fresh cluster needs no separate step.
  */
 export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig): VectorStore {
-  const client = new Client({ node: config.node, requestTimeout: config.requestTimeoutMs ?? 30_000 });
+  const client = createOpenSearchClient(config.node, config.requestTimeoutMs);
   const prefix = config.prefix ?? DEFAULT_INDEX_PREFIX;
   const dimension = config.dimension ?? 384;
   const policy = config.refresh ?? 'before-read';
@@ -48,7 +49,7 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
 
   return {
     ...createVectorReads(client, aliasOf, refresher),
-    write: createBulkWriter({ client, aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
+    write: createBulkWriter({ client, server: serverName(config.node), aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
     close: () => client.close(),
   };
 }

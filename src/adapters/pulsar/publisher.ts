@@ -1,12 +1,16 @@
-import { isRefractError, RefractError } from '../../domain/index.ts';
+import { isRefractError, isRetryable, RefractError } from '../../domain/index.ts';
 import type { OutgoingMessage, PublishResult } from '../../ports/index.ts';
 import { createTopicProducer, type TopicProducer, type TopicProducerOptions } from './topic-producer.ts';
 import type { PulsarTransport } from './transport.ts';
 
-/** A message that was not persisted; `tooLarge` when it can never be sent as it is. */
+/**
+ * A message that was not persisted. `tooLarge` when it can never be sent as it is;
+ * `retryable` when publishing it again may succeed (false for that and for a refused topic).
+ */
 export interface PublishFailure {
   readonly position: number;
   readonly reason: string;
+  readonly retryable: boolean;
   readonly tooLarge?: boolean;
 }
 
@@ -52,7 +56,7 @@ export function createPublisher(transport: PulsarTransport, options: TopicProduc
         outcomes.forEach((outcome, n) => {
           if (outcome.ok) persisted++;
           else {
-            failed.push({ position: positions[n] ?? -1, reason: outcome.reason, ...(outcome.tooLarge ? { tooLarge: true } : {}) });
+            failed.push({ position: positions[n] ?? -1, reason: outcome.reason, retryable: !outcome.tooLarge, ...(outcome.tooLarge ? { tooLarge: true } : {}) });
             if (outcome.unavailable) unreachable = outcome.reason;
           }
         });
@@ -62,7 +66,7 @@ export function createPublisher(transport: PulsarTransport, options: TopicProduc
         const reason: unknown = result.reason;
         if (!isRefractError(reason)) throw reason; // a bug, not a broker's answer
         refusals.push(reason);
-        for (const position of [...byTopic.values()][t] ?? []) failed.push({ position, reason: reason.message });
+        for (const position of [...byTopic.values()][t] ?? []) failed.push({ position, reason: reason.message, retryable: isRetryable(reason) });
       });
       if (refusals.length && refusals.length === byTopic.size) throw refusals[0];
       if (persisted === 0 && unreachable !== undefined && !refusals.length && failed.length === messages.length) {

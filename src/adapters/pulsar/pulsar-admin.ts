@@ -1,4 +1,5 @@
 import { RefractError } from '../../domain/index.ts';
+import { authRefusal, isAuthRefusal, serverOrigin } from './auth-refusal.ts';
 
 export interface AdminAnswer {
   readonly status: number;
@@ -8,7 +9,11 @@ export interface AdminAnswer {
 
 /** The admin REST API, as much of it as topology, backlog and dead letters need. */
 export interface PulsarAdmin {
-  /** Any HTTP answer comes back (callers decide what 404 or 409 mean); no answer or a 5xx throws LOG.UNAVAILABLE. */
+  /**
+   * Any HTTP answer comes back (callers decide what 404 or 409 mean), except: no answer, a 5xx
+   * (a broker whose bookies are not back yet answers 500), 408 or 429 throw the retryable
+   * LOG.UNAVAILABLE; 401 and 403 throw CONFIG.INVALID.
+   */
   request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<AdminAnswer>;
   /** A 2xx body, or LOG.REFUSED naming the path and the broker's reason. */
   get(path: string): Promise<unknown>;
@@ -17,8 +22,10 @@ export interface PulsarAdmin {
 /** A fetch-based client for `/admin/v2`; the web URL is e.g. http://127.0.0.1:8080. */
 export function createPulsarAdmin(webUrl: string, timeoutMs = 10_000): PulsarAdmin {
   const base = webUrl.replace(/\/+$/, '');
+  const server = serverOrigin(base);
   const request: PulsarAdmin['request'] = async (method, path, body) => {
     let res: Response;
+    let text: string;
     try {
       res = await fetch(`${base}${path}`, {
         method,
@@ -26,14 +33,15 @@ export function createPulsarAdmin(webUrl: string, timeoutMs = 10_000): PulsarAdm
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await res.text(); // the body can be cut off too
     } catch (cause) {
-      throw new RefractError('LOG.UNAVAILABLE', `Pulsar admin API at ${base} did not answer ${method} ${path}: ${describe(cause)}`, { url: base, path }, { cause });
+      throw new RefractError('LOG.UNAVAILABLE', `Pulsar admin API at ${server} did not answer ${method} ${path}: ${describe(cause)}`, { url: server, path }, { cause });
     }
-    const text = await res.text();
     const answer = { status: res.status, body: parse(text) };
-    if (res.status >= 500) {
-      throw new RefractError('LOG.UNAVAILABLE', `Pulsar admin API answered ${res.status} to ${method} ${path}: ${adminReason(answer.body)}`, { url: base, path, status: res.status });
+    if (res.status >= 500 || res.status === 408 || res.status === 429) {
+      throw new RefractError('LOG.UNAVAILABLE', `Pulsar admin API at ${server} answered ${res.status} to ${method} ${path}: ${adminReason(answer.body)}`, { url: server, path, status: res.status });
     }
+    if (isAuthRefusal(res.status)) throw authRefusal(base, `${method} ${path}`, res.status, adminReason(answer.body), { path });
     return answer;
   };
   return {

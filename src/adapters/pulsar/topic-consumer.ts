@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openWithBackoff, type ReconnectPolicy } from './reconnect.ts';
 import type { ConsumerOptions, ConsumerSession, IncomingMessage, PulsarTransport } from './transport.ts';
 
@@ -25,7 +26,9 @@ export interface TopicConsumerHandlers {
  * Opens the first connection (failing fast with the broker's reason when refused), then keeps
  * one open: after a drop it reconnects with backoff, without limit, until closed. Nothing is
  * lost or skipped across a reconnect because the broker still holds every unacked message of
- * the subscription and hands them out again.
+ * the subscription and hands them out again. After a session that failed (an unreadable
+ * frame) it waits before reconnecting, longer each time in a row, so a broker that sends the
+ * same bad frame again cannot turn reconnecting into a busy loop.
  */
 export async function createTopicConsumer(
   transport: PulsarTransport, topic: string, options: ConsumerOptions, reconnect: ReconnectPolicy, handlers: TopicConsumerHandlers,
@@ -34,14 +37,16 @@ export async function createTopicConsumer(
   let session: ConsumerSession | undefined;
   let closed = false;
   let failure: unknown;
+  let failedInARow = 0;
   const stop = new AbortController();
 
   const open = async (): Promise<void> => {
     const mine = ++generation;
     const opened = await transport.openConsumer(topic, options, {
       onMessage: (message) => handlers.onMessage(message, mine),
-      onClose: (reason) => {
+      onClose: (reason, sessionFailure) => {
         if (session === opened) session = undefined;
+        failedInARow = sessionFailure ? failedInARow + 1 : 0;
         handlers.onDisconnect(mine, reason);
         if (!closed) void resume();
       },
@@ -54,6 +59,7 @@ export async function createTopicConsumer(
   };
   const resume = async () => {
     try {
+      if (failedInARow) await sleep(Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (failedInARow - 1)), undefined, { signal: stop.signal });
       await openWithBackoff(open, { ...reconnect, giveUpAfterMs: Infinity, busyGraceMs: Infinity }, stop.signal);
     } catch (error) {
       // Only a refusal (the namespace or topic was deleted) or close() ends the retries.

@@ -1,3 +1,4 @@
+import type { RefractError } from '../../domain/index.ts';
 import type { SubscriptionType } from '../../ports/index.ts';
 
 /**
@@ -67,7 +68,12 @@ export interface IncomingMessage {
 
 export interface ConsumerHandlers {
   onMessage(message: IncomingMessage): void;
-  onClose(reason: string): void;
+  /**
+   * The session is over. `failure` is set when the session itself gave up (the broker sent a
+   * frame it cannot read), as opposed to a dropped connection: reconnecting at once could
+   * meet the same frame again, so the owner waits first.
+   */
+  onClose(reason: string, failure?: RefractError): void;
 }
 
 export interface ConsumerSession {

@@ -54,7 +54,7 @@ export function createWebSocketTransport(config: WebSocketTransportConfig): Puls
       const url = `${base}/ws/v2/consumer/${topicPath(topic)}/${encodeURIComponent(options.subscription)}?${query.toString()}`;
       return openWebSocket(url, topic, timeout, (open) => {
         keepAlive(open.socket, keepAliveMs);
-        return wsConsumerSession(open, handlers);
+        return wsConsumerSession(open, topic, handlers);
       });
     },
   };

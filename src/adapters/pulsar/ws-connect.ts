@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { RefractError } from '../../domain/index.ts';
+import { authRefusal, isAuthRefusal } from './auth-refusal.ts';
 
 /** An open WebSocket and a way to coalesce the frames sent in one tick into one write. */
 export interface OpenSocket {
@@ -16,8 +17,9 @@ export interface OpenSocket {
 /**
  * Opens a WebSocket to the broker and sorts a failure by who can fix it: no answer, a 5xx
  * while the broker starts, a 408 or a 429 (too many requests or connections, a busy proxy) is
- * LOG.UNAVAILABLE (retry later); any other 4xx is LOG.REFUSED with the broker's reason
- * (ProducerBusy, namespace not found, bad parameters). `busy` marks a 409.
+ * LOG.UNAVAILABLE (retry later); a 401 or 403 is CONFIG.INVALID (the broker will not let
+ * Refract in, as the admin API says too); any other 4xx is LOG.REFUSED with the broker's
+ * reason (ProducerBusy, namespace not found, bad parameters). `busy` marks a 409.
  * `attach` runs inside the 'open' event: frames that arrived with the handshake are emitted
  * in that same tick, before any promise continuation could add a listener.
  */
@@ -55,9 +57,9 @@ export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, 
         const status = response.statusCode ?? 0;
         const reason = brokerReason(body, response.statusMessage);
         const details = { topic, status, reason, busy: status === 409 };
-        fail(status >= 500 || status === 0 || status === 408 || status === 429
-          ? new RefractError('LOG.UNAVAILABLE', `Pulsar could not serve ${topic} (${status}): ${reason}`, details)
-          : new RefractError('LOG.REFUSED', `Pulsar refused ${topic} (${status}): ${reason}`, details));
+        if (isAuthRefusal(status)) fail(authRefusal(url, `a connection for ${topic}`, status, reason, details));
+        else if (status >= 500 || status === 0 || status === 408 || status === 429) fail(new RefractError('LOG.UNAVAILABLE', `Pulsar could not serve ${topic} (${status}): ${reason}`, details));
+        else fail(new RefractError('LOG.REFUSED', `Pulsar refused ${topic} (${status}): ${reason}`, details));
       });
     });
   });

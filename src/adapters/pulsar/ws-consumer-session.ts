@@ -1,23 +1,21 @@
 import WebSocket from 'ws';
+import { RefractError } from '../../domain/index.ts';
 import type { ConsumerHandlers, ConsumerSession } from './transport.ts';
 import type { OpenSocket } from './ws-connect.ts';
+import { parseDelivered } from './ws-frames.ts';
 import { closeSocket } from './ws-producer-session.ts';
-
-interface Delivered {
-  readonly messageId: string;
-  readonly payload: string;
-  readonly key?: string;
-  readonly properties?: Record<string, string>;
-  readonly redeliveryCount?: number;
-  readonly publishTime?: string;
-}
 
 /**
  * A consumer over one WebSocket. The broker pushes up to `receiverQueueSize` unacked messages
  * and then waits for acks (or nacks), which is the only flow control the WebSocket API has.
- * Acks and nacks are fire-and-forget frames: the API sends no receipt for them.
+ * Acks and nacks are fire-and-forget frames: the API sends no receipt for them. A frame this
+ * session cannot read (not JSON, or not a message) fails the whole session: it cannot be acked
+ * or nacked without its id, so the connection is cut, the broker hands out again whatever it
+ * held, and the owner reconnects; `onClose` names the frame and passes a retryable
+ * LOG.UNAVAILABLE as the failure.
  */
-export function wsConsumerSession({ socket, hold }: OpenSocket, handlers: ConsumerHandlers): ConsumerSession {
+export function wsConsumerSession({ socket, hold }: OpenSocket, topic: string, handlers: ConsumerHandlers): ConsumerSession {
+  let failed: string | undefined;
   let unsent = 0;
   let drained: (() => void)[] = [];
   const settle = () => {
@@ -33,7 +31,14 @@ export function wsConsumerSession({ socket, hold }: OpenSocket, handlers: Consum
   };
 
   socket.on('message', (data: Buffer) => {
-    const m = JSON.parse(data.toString()) as Delivered;
+    if (failed !== undefined) return; // the connection is being cut; the broker redelivers
+    const parsed = parseDelivered(data);
+    if (!parsed.ok) {
+      failed = `Pulsar sent ${parsed.problem} to the consumer of ${topic}; reconnecting`;
+      socket.terminate();
+      return;
+    }
+    const m = parsed.frame;
     const bytes = Buffer.from(m.payload, 'base64');
     handlers.onMessage({
       messageId: m.messageId,
@@ -49,7 +54,8 @@ export function wsConsumerSession({ socket, hold }: OpenSocket, handlers: Consum
     unsent = 0;
     for (const done of drained) done();
     drained = [];
-    handlers.onClose(`closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
+    if (failed !== undefined) handlers.onClose(failed, new RefractError('LOG.UNAVAILABLE', failed, { topic }));
+    else handlers.onClose(`closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
   });
 
   return {

@@ -2,13 +2,7 @@ import WebSocket from 'ws';
 import { RefractError } from '../../domain/index.ts';
 import type { OutgoingFrame, ProducerSession, SendOutcome } from './transport.ts';
 import type { OpenSocket } from './ws-connect.ts';
-
-interface Reply {
-  readonly result?: string;
-  readonly messageId?: string;
-  readonly errorMsg?: string;
-  readonly context?: string;
-}
+import { parseReply } from './ws-frames.ts';
 
 /**
  * The largest text frame the broker accepts (its `webSocketMaxTextFrameSize`), shared by a
@@ -24,12 +18,17 @@ export interface FrameLimit {
  * A producer over one WebSocket. Sends are pipelined: each frame carries a `context` that the
  * broker echoes in its reply, which is how replies find their sends in any order. A frame over
  * the broker's limit is never sent: the broker would close the connection (1009) and a resend
- * would close it again, for ever.
+ * would close it again, for ever. A reply this session cannot read (not JSON, or naming no
+ * send) fails the session: its sends cannot be told apart any more, so every unanswered one
+ * fails as retryable LOG.UNAVAILABLE naming the frame, the connection is cut, and the owner
+ * resends them on a new one.
  */
 export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, onClose: (reason: string) => void, frameLimit: FrameLimit): ProducerSession {
   const waiting = new Map<string, { bytes: number; resolve: (o: SendOutcome) => void; reject: (e: unknown) => void }>();
   let next = 0;
   let closed: string | undefined;
+  /** Set when the broker sent a frame this session cannot read: the session is over. */
+  let failed: string | undefined;
   const lost = (why: string) =>
     new RefractError('LOG.UNAVAILABLE', `connection to Pulsar for ${topic} lost before the broker answered: ${why}`, { topic });
   const tooLarge = (bytes: number, limit: number): SendOutcome => ({
@@ -39,20 +38,30 @@ export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, o
   });
 
   socket.on('message', (data: Buffer) => {
-    const reply = JSON.parse(data.toString()) as Reply;
-    const waiter = reply.context === undefined ? undefined : waiting.get(reply.context);
-    if (!waiter || reply.context === undefined) return;
+    if (failed !== undefined) return;
+    const parsed = parseReply(data);
+    if (!parsed.ok) {
+      failed = `Pulsar sent ${parsed.problem} to the producer of ${topic}`;
+      const unreadable = new RefractError('LOG.UNAVAILABLE', `${failed}; the connection is cut and its unanswered sends can be resent`, { topic });
+      for (const waiter of waiting.values()) waiter.reject(unreadable);
+      waiting.clear();
+      socket.terminate();
+      return;
+    }
+    const reply = parsed.frame;
+    const waiter = waiting.get(reply.context);
+    if (!waiter) return;
     waiting.delete(reply.context);
     if (reply.result === 'ok' && reply.messageId) waiter.resolve({ ok: true, messageId: reply.messageId });
     else {
-      const reason = `${reply.result ?? 'no result'}: ${reply.errorMsg ?? 'no reason given'}`;
+      const reason = `${reply.result}: ${reply.errorMsg ?? 'no reason given'}`;
       // Over the broker's maxMessageSize: "InvalidMessageException: … sends a message with N bytes that exceeds M bytes".
       waiter.resolve({ ok: false, reason, ...(/InvalidMessageException.*exceeds/s.test(reason) ? { tooLarge: true } : {}) });
     }
   });
   socket.on('error', () => undefined); // 'close' follows and says why
   socket.once('close', (code: number, reason: Buffer) => {
-    closed = `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
+    closed = failed ?? `closed (${code}${reason.length ? ` ${reason.toString()}` : ''})`;
     // 1009: an unanswered frame was over the broker's limit. Those frames fail for good; the rest are resent.
     const limit = code === 1009 ? brokerFrameLimit(reason.toString(), [...waiting.values()].map((w) => w.bytes)) : undefined;
     if (limit !== undefined) frameLimit.lower(limit);
@@ -66,7 +75,7 @@ export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, o
 
   return {
     send(frame: OutgoingFrame) {
-      if (closed !== undefined || socket.readyState !== WebSocket.OPEN) return Promise.reject(lost(closed ?? 'not open'));
+      if (closed !== undefined || failed !== undefined || socket.readyState !== WebSocket.OPEN) return Promise.reject(lost(closed ?? failed ?? 'not open'));
       const context = String(next++);
       const payload = Buffer.from(frame.payload.buffer, frame.payload.byteOffset, frame.payload.byteLength).toString('base64');
       // Encoded once: the same bytes are measured against the limit and sent as a text frame.

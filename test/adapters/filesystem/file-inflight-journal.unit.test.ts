@@ -43,7 +43,14 @@ describe('the file in-flight journal', () => {
     it('refuses to start, naming the file, instead of forgetting what it held', () => {
       const path = journalPath();
       writeFileSync(path, '{"something": "else"}');
-      expect(() => createFileInFlightJournal(path)).toThrow(expect.objectContaining({ code: 'CONFIG.INVALID', message: expect.stringContaining(path) }));
+      let refusal: unknown;
+      try {
+        createFileInFlightJournal(path);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toMatchObject({ code: 'CONFIG.INVALID' });
+      expect((refusal as Error).message).toContain(path);
     });
   });
 });

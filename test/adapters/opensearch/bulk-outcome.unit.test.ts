@@ -25,15 +25,37 @@ describe('bulkOutcome', () => {
   });
 
   describe.each([
-    [429, 'STORE.OVERLOADED'],
-    [503, 'STORE.UNAVAILABLE'],
-    [500, 'STORE.UNAVAILABLE'],
-    [404, 'STORE.UNAVAILABLE'],
-    [403, 'STORE.UNAVAILABLE'],
-  ])('when one item answers %i', (status, code) => {
+    [429, 'es_rejected_execution_exception', 'STORE.OVERLOADED'],
+    [503, 'unavailable_shards_exception', 'STORE.UNAVAILABLE'],
+    [500, 'exception', 'STORE.UNAVAILABLE'],
+    [404, 'index_not_found_exception', 'STORE.UNAVAILABLE'],
+    [403, 'cluster_block_exception', 'STORE.UNAVAILABLE'],
+    [429, 'cluster_block_exception', 'STORE.OVERLOADED'],
+  ])('when one item answers %i %s', (status, type, code) => {
     it(`throws a retryable ${code} for the whole batch`, () => {
-      const item = { status, _index: 'refract-person-v1', _id: 'd', error: { type: 'some_exception', reason: 'busy' } };
+      const item = { status, _index: 'refract-person-v1', _id: 'd', error: { type, reason: 'busy' } };
       expect(() => bulkOutcome([ok, item, mapping], 3)).toThrow(expect.objectContaining({ code, retryable: true }));
+    });
+  });
+
+  describe.each([401, 403])('when one item answers %i without a cluster block (credentials, permissions)', (status) => {
+    it('throws CONFIG.INVALID for the whole batch, naming the server and the setting', () => {
+      const item = { status, _index: 'refract-person-v1', _id: 'd', error: { type: 'security_exception', reason: 'no permissions for [indices:data/write/bulk[s]]' } };
+      const thrown = catchError(() => bulkOutcome([ok, item], 2, 'https://search.example:9200'));
+      expect(thrown).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'opensearchUrl', server: 'https://search.example:9200' } });
+      expect(thrown?.message).toMatch(/https:\/\/search\.example:9200.*opensearchUrl/);
+    });
+  });
+
+  describe('when one item fails in a way the adapter does not recognise', () => {
+    it('throws STORE.FAILED for the batch instead of rejecting that document for good', () => {
+      for (const item of [
+        { status: 400, _index: 'refract-person-v1', _id: 'd', error: { type: 'some_new_exception', reason: 'what is this' } },
+        { status: 404, _index: 'refract-person-v1', _id: 'd', error: { type: 'resource_not_found_exception', reason: 'not the index' } },
+        { status: 400, _index: 'refract-person-v1', _id: 'd' },
+      ]) {
+        expect(() => bulkOutcome([ok, item], 2)).toThrow(expect.objectContaining({ code: 'STORE.FAILED', retryable: false }));
+      }
     });
   });
 
@@ -45,15 +67,34 @@ describe('bulkOutcome', () => {
 });
 
 describe('failureKind', () => {
-  it('keeps document errors permanent and cluster errors transient', () => {
-    expect([400, 413, 422].map((s) => failureKind(s))).toEqual(['rejected', 'rejected', 'rejected']);
-    expect([408, 429, 502, 504].map((s) => failureKind(s))).toEqual(['unavailable', 'overloaded', 'unavailable', 'unavailable']);
+  it('rejects only a bulk item that is the document\'s own fault', () => {
+    for (const type of ['mapper_parsing_exception', 'strict_dynamic_mapping_exception', 'illegal_argument_exception']) {
+      expect(failureKind(400, { type }, 'item')).toBe('rejected');
+      expect(failureKind(400, { type }, 'request')).toBe('failed');
+    }
+    expect([413, 422].map((s) => failureKind(s, { type: 'mapper_parsing_exception' }, 'item'))).toEqual(['rejected', 'rejected']);
+    expect(failureKind(400, undefined, 'item')).toBe('failed');
+  });
+
+  it('keeps cluster errors transient and credentials a configuration error', () => {
+    expect([408, 429, 502, 504].map((s) => failureKind(s, undefined, 'request'))).toEqual(['unavailable', 'overloaded', 'unavailable', 'unavailable']);
+    expect([401, 403].map((s) => failureKind(s, { type: 'security_exception' }, 'request'))).toEqual(['refused', 'refused']);
+    expect(failureKind(403, { type: 'cluster_block_exception', reason: 'index read-only' }, 'item')).toBe('unavailable');
   });
 
   it('treats a 400 that describes the cluster (closed index, block, alias without a write index) as transient', () => {
-    expect(failureKind(400, { type: 'index_closed_exception', reason: 'closed' })).toBe('unavailable');
-    expect(failureKind(400, { type: 'cluster_block_exception', reason: 'blocked' })).toBe('unavailable');
-    expect(failureKind(400, { type: 'illegal_argument_exception', reason: 'no write index is defined for alias [refract-person]' })).toBe('unavailable');
-    expect(failureKind(400, { type: 'mapper_parsing_exception', reason: 'failed to parse field [fields.city]' })).toBe('rejected');
+    expect(failureKind(400, { type: 'index_closed_exception', reason: 'closed' }, 'item')).toBe('unavailable');
+    expect(failureKind(400, { type: 'cluster_block_exception', reason: 'blocked' }, 'item')).toBe('unavailable');
+    expect(failureKind(400, { type: 'illegal_argument_exception', reason: 'no write index is defined for alias [refract-person]' }, 'item')).toBe('unavailable');
+    expect(failureKind(400, { type: 'mapper_parsing_exception', reason: 'failed to parse field [fields.city]' }, 'item')).toBe('rejected');
   });
 });
+
+function catchError(fn: () => unknown): { code?: string; message: string } | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+}

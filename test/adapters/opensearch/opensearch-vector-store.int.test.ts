@@ -131,6 +131,22 @@ describe('the OpenSearch vector store', () => {
     });
   });
 
+  describe('when the index is blocked for writes (an operator, the disk watermark)', () => {
+    it('throws a retryable STORE.UNAVAILABLE for the batch (a 403 cluster block is not a credentials problem), then writes once the block is lifted', async () => {
+      const prefix = stores.freshPrefix();
+      const store = stores.open(prefix);
+      await store.write([doc('a', 1)]);
+      await stores.admin.indices.putSettings({ index: `${prefix}person-v1`, body: { 'index.blocks.write': true } });
+      try {
+        const blocked = store.write([doc('a', 2), doc('b', 1)]);
+        await expect(blocked).rejects.toMatchObject({ code: 'STORE.UNAVAILABLE', retryable: true, details: { status: 403, type: 'cluster_block_exception' } });
+      } finally {
+        await stores.admin.indices.putSettings({ index: `${prefix}person-v1`, body: { 'index.blocks.write': null } });
+      }
+      expect(await store.write([doc('a', 2), doc('b', 1)])).toEqual({ applied: 2, stale: 0, rejected: [] });
+    });
+  });
+
   describe('when the server cannot be reached', () => {
     it('throws a retryable STORE.UNAVAILABLE', async () => {
       const store = stores.open(stores.freshPrefix(), { node: 'http://127.0.0.1:1', requestTimeoutMs: 2000 });

@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import type WebSocket from 'ws';
 import { RefractError } from '../../../src/domain/index.ts';
 import type { PulsarAdmin } from '../../../src/adapters/pulsar/pulsar-admin.ts';
 import type {
@@ -114,4 +116,45 @@ export function fakeAdmin(routes: Record<string, { status: number; body?: unknow
       return (await request('GET', path)).body;
     },
   };
+}
+
+/**
+ * A WebSocket without a network, for the WebSocket sessions: `receive` delivers a frame from
+ * the broker exactly as the socket emits one (a listener that throws throws into the caller),
+ * `sent` holds what the session wrote, and a cut or close is reported one tick later, as ws does.
+ */
+export class FakeSocket extends EventEmitter {
+  static readonly OPEN = 1;
+  readyState = 1;
+  readonly sent: string[] = [];
+  terminated = false;
+
+  receive(text: string): void {
+    this.emit('message', Buffer.from(text));
+  }
+  send(data: string | Buffer, options?: unknown, done?: (error?: Error) => void): void {
+    this.sent.push(data.toString());
+    const callback = typeof options === 'function' ? (options as (error?: Error) => void) : done;
+    if (callback) setImmediate(callback);
+  }
+  terminate(): void {
+    this.terminated = true;
+    this.shut(1006);
+  }
+  close(code = 1000): void {
+    this.shut(code);
+  }
+  ping(): void {}
+  /** As the socket the sessions expect; the sessions use only what this class has. */
+  asWebSocket(): WebSocket {
+    return this as unknown as WebSocket;
+  }
+  private shut(code: number): void {
+    if (this.readyState !== 1) return;
+    this.readyState = 2;
+    setImmediate(() => {
+      this.readyState = 3;
+      this.emit('close', code, Buffer.alloc(0));
+    });
+  }
 }

@@ -14,7 +14,7 @@ describe('createPublisher', () => {
       const publisher = createPublisher(fake.transport, { maxInFlight: 10, reconnect });
       const result = await publisher.publish([message('a', 0), message('b', 1), message('a', 2), message('b', 3)]);
       expect(result.persisted).toBe(2);
-      expect(result.failed).toEqual([0, 2].map((position) => ({ position, reason: expect.stringMatching(/refused a.*ProducerBusy/) as unknown })));
+      expect(result.failed).toEqual([0, 2].map((position) => ({ position, reason: expect.stringMatching(/refused a.*ProducerBusy/) as unknown, retryable: false })));
       await publisher.close();
     });
   });
@@ -40,11 +40,20 @@ describe('createPublisher', () => {
     });
   });
 
+  describe('when some sends of a batch fail on a connection that answered others', () => {
+    it('reports those as failed and worth publishing again', async () => {
+      const fake = fakeTransport({ producer: () => Promise.resolve((f) => (f.key === 'k1' ? { ok: false, reason: 'send-error:3: PersistenceException' } : ok())) });
+      const publisher = createPublisher(fake.transport, { maxInFlight: 10, reconnect });
+      expect(await publisher.publish([message('a', 0), message('a', 1)])).toEqual({ persisted: 1, failed: [{ position: 1, reason: 'send-error:3: PersistenceException', retryable: true }] });
+      await publisher.close();
+    });
+  });
+
   describe('when a message is too large to send', () => {
     it('reports it as failed and marks it too large', async () => {
       const fake = fakeTransport({ producer: () => Promise.resolve((f) => (f.key === 'k1' ? { ok: false, reason: 'too large', tooLarge: true } : ok())) });
       const publisher = createPublisher(fake.transport, { maxInFlight: 10, reconnect });
-      expect(await publisher.publish([message('a', 0), message('a', 1)])).toEqual({ persisted: 1, failed: [{ position: 1, reason: 'too large', tooLarge: true }] });
+      expect(await publisher.publish([message('a', 0), message('a', 1)])).toEqual({ persisted: 1, failed: [{ position: 1, reason: 'too large', retryable: false, tooLarge: true }] });
       await publisher.close();
     });
   });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryGraphStore } from '../../../src/adapters/memory/memory-graph-store.ts';
+import { createMemoryInFlightJournal } from '../../../src/adapters/memory/memory-inflight-journal.ts';
+import { createMemoryLogger } from '../../../src/adapters/memory/memory-logger.ts';
 import { createMemoryMetrics } from '../../../src/adapters/memory/memory-metrics.ts';
 import { createSystemClock } from '../../../src/adapters/memory/system-clock.ts';
 import { DEAD_LETTER_SUBSCRIPTION } from '../../../src/adapters/pulsar/dead-letter-topics.ts';
@@ -7,7 +9,7 @@ import { createPulsarDeadLetters } from '../../../src/adapters/pulsar/pulsar-dea
 import { generateBankingEvents } from '../../../src/adapters/synthetic/banking-generator.ts';
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, type EntityEvent } from '../../../src/domain/index.ts';
 import type { OutgoingMessage } from '../../../src/ports/index.ts';
-import { graphLeg, runLeg } from '../../../src/runtime/index.ts';
+import { DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg } from '../../../src/runtime/index.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { expectedGraph } from '../../support/oracle.ts';
 import { graphSnapshot } from '../../support/snapshots.ts';
@@ -40,8 +42,9 @@ describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () =
         {
           subscription: await log.subscribe({ topics: TOPICS, subscription: 'refract-graph' }),
           deadLetters, metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
+          logger: createMemoryLogger(), journal: createMemoryInFlightJournal(),
         },
-        { batchSize: 100, maxWaitMs: 50, maxRedeliveries: 5, stopWhenDrained: true, retry: { initialDelayMs: 10, maxDelayMs: 100 } },
+        { ...DEFAULT_RUNNER_OPTIONS, batchSize: 100, maxWaitMs: 50, stopWhenDrained: true, retry: { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 5 } },
       );
 
       expect(stats.deadLettered).toBe(1);

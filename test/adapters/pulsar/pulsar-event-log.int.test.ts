@@ -145,7 +145,7 @@ describe('Pulsar event log', () => {
       const second = ns.log({ producerName: 'role-x', reconnect: { busyGraceMs: 300 } });
       const result = await second.publish([...some(held, 1, 1), ...some(free, 2, 2)]);
       expect(result.persisted).toBe(2);
-      expect(result.failed).toEqual([{ position: 0, reason: expect.stringMatching(new RegExp(`${held}.*ProducerBusy`)) as unknown }]);
+      expect(result.failed).toEqual([{ position: 0, reason: expect.stringMatching(new RegExp(`${held}.*ProducerBusy`)) as unknown, retryable: false }]);
     });
   });
 
@@ -158,7 +158,7 @@ describe('Pulsar event log', () => {
       // 6.5 MB is 8.7 MB as base64: over the broker's 8 MiB frame limit.
       const result = await ns.log().publish([...some(topic, 1), big(topic, 6_500_000), ...some(topic, 1, 1)]);
       expect(result.persisted).toBe(2);
-      expect(result.failed).toEqual([{ position: 1, reason: expect.stringMatching(/too large.*8388608/) as unknown, tooLarge: true }]);
+      expect(result.failed).toEqual([{ position: 1, reason: expect.stringMatching(/too large.*8388608/) as unknown, retryable: false, tooLarge: true }]);
       expect(Date.now() - started).toBeLessThan(5_000);
     });
 
@@ -166,7 +166,7 @@ describe('Pulsar event log', () => {
       const topic = await ns.freshTopic('large');
       const result = await ns.log().publish([big(topic, 5_500_000), ...some(topic, 1)]);
       expect(result.persisted).toBe(1);
-      expect(result.failed).toEqual([{ position: 0, reason: expect.stringMatching(/exceeds 5242880/) as unknown, tooLarge: true }]);
+      expect(result.failed).toEqual([{ position: 0, reason: expect.stringMatching(/exceeds 5242880/) as unknown, retryable: false, tooLarge: true }]);
     });
 
     it('learns a lower broker frame limit from the 1009 close, fails only the oversized message, and never sends such a frame again', async () => {
@@ -176,7 +176,7 @@ describe('Pulsar event log', () => {
       const started = Date.now();
       const result = await log.publish([...some(topic, 1), big(topic, 6_500_000), ...some(topic, 1, 1)]);
       expect(result.persisted).toBe(2);
-      expect(result.failed).toEqual([{ position: 1, reason: expect.stringMatching(/limit is 8388608/) as unknown, tooLarge: true }]);
+      expect(result.failed).toEqual([{ position: 1, reason: expect.stringMatching(/limit is 8388608/) as unknown, retryable: false, tooLarge: true }]);
       expect(Date.now() - started).toBeLessThan(10_000);
       const opened = chaos.opened().producers;
       const again = await log.publish([big(topic, 6_500_000)]);

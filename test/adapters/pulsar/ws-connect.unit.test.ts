@@ -56,6 +56,16 @@ describe('openWebSocket', () => {
     });
   });
 
+  describe('when the broker answers 401 or 403 (authentication, authorisation)', () => {
+    it('is CONFIG.INVALID naming the server and the setting, and not retried', async () => {
+      for (const status of [401, 403]) {
+        const error: unknown = await openWebSocket(`${base}/ws/${status}?token=x`, 't', 2_000, () => undefined).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'pulsarUrl', server: base, status } });
+        expect((error as Error).message).toMatch(new RegExp(`Pulsar at ${base} refused .*pulsarUrl`));
+      }
+    });
+  });
+
   describe('when the broker answers 409, 404 or 503', () => {
     it('refuses a taken name and a missing namespace, and retries a broker that cannot serve yet', async () => {
       expect(await refusal(409)).toEqual({ code: 'LOG.REFUSED', retryable: false, busy: true });

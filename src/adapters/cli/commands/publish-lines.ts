@@ -1,5 +1,6 @@
-import { BANKING_PAYLOADS, decodeEvent, topicFor } from '../../../domain/index.ts';
-import type { EventLog, OutgoingMessage } from '../../../ports/index.ts';
+import { BANKING_PAYLOADS, decodeEvent, isRefractError, RefractError, topicFor } from '../../../domain/index.ts';
+import type { EventLog, OutgoingMessage, PublishResult } from '../../../ports/index.ts';
+import type { OneShotRetry } from '../one-shot-retry.ts';
 
 export interface PublishTally {
   lines: number;
@@ -17,19 +18,36 @@ export interface PublishLinesOptions {
   readonly onInvalid: (line: number, reason: string) => void;
   readonly onFailed: (line: number, reason: string) => void;
   readonly onProgress?: (tally: Readonly<PublishTally>) => void;
+  /** Retries each chunk's publish while it fails retryably; by default a chunk is tried once. */
+  readonly retry?: OneShotRetry;
+}
+
+interface Pending {
+  readonly line: number;
+  readonly message: OutgoingMessage;
+  /** Why its last attempt failed. */
+  readonly reason?: string;
 }
 
 const encoder = new TextEncoder();
+const once: OneShotRetry = (_what, work) => work();
 
 /**
  * JSON lines → the log. Each line is validated as an EntityEvent exactly as a leg will decode
  * it; a valid one is published unchanged (its bytes, not a re-encoding) to its entity type's
  * topic, keyed by entity_id, with event_id, entity_type and version as properties. Invalid
  * lines are reported with their number and never published. Blank lines are skipped.
+ *
+ * A chunk whose messages partly failed is published again, only the failed ones, within the
+ * retry's bound (a message the log calls hopeless, too large or on a refused topic, is not);
+ * the resent ones may land after later messages of their key, which version guards make
+ * harmless. A chunk still failing past the bound stops the run: its lines are reported as
+ * not persisted and the error says how far it got.
  */
 export async function publishJsonLines(lines: AsyncIterable<string>, log: EventLog, options: PublishLinesOptions): Promise<PublishTally> {
   const tally: PublishTally = { lines: 0, published: 0, invalid: 0, failed: 0, byTopic: {} };
-  let chunk: { line: number; message: OutgoingMessage }[] = [];
+  const retry = options.retry ?? once;
+  let chunk: Pending[] = [];
   const flush = async () => {
     const sending = chunk;
     chunk = [];
@@ -37,12 +55,22 @@ export async function publishJsonLines(lines: AsyncIterable<string>, log: EventL
       for (const { message } of sending) count(tally, message.topic);
       return;
     }
-    const result = await log.publish(sending.map((s) => s.message));
-    const failed = new Set(result.failed.map((f) => f.position));
-    for (const f of result.failed) options.onFailed(sending[f.position]?.line ?? 0, f.reason);
-    tally.failed += result.failed.length;
-    sending.forEach((s, i) => !failed.has(i) && count(tally, s.message.topic));
-    options.onProgress?.(tally);
+    let pending = sending;
+    try {
+      await retry(`publish of lines ${sending[0]?.line ?? 0}-${sending.at(-1)?.line ?? 0}`, async () => {
+        const result = await log.publish(pending.map((p) => p.message));
+        pending = settle(pending, result, tally, options.onFailed);
+        options.onProgress?.(tally);
+        if (pending.length) {
+          throw new RefractError('LOG.UNAVAILABLE', `${pending.length} of ${sending.length} messages were not persisted: ${pending[0]?.reason ?? ''}`, { failed: pending.length });
+        }
+      });
+    } catch (error) {
+      if (!isRefractError(error) || !error.retryable) throw error;
+      for (const p of pending) options.onFailed(p.line, p.reason ?? error.message);
+      tally.failed += pending.length;
+      throw new RefractError(error.code, `${error.message}; stopped after ${tally.lines} lines read, ${tally.published} published`, error.details, { cause: error });
+    }
   };
 
   for await (const raw of lines) {
@@ -64,6 +92,28 @@ export async function publishJsonLines(lines: AsyncIterable<string>, log: EventL
   await flush();
   return tally;
 }
+
+/** Counts what one attempt persisted, reports what can never be, and returns what is worth another attempt. */
+function settle(sent: readonly Pending[], result: PublishResult, tally: PublishTally, onFailed: (line: number, reason: string) => void): Pending[] {
+  const failures = new Map(result.failed.map((f) => [f.position, f]));
+  const again: Pending[] = [];
+  sent.forEach((p, i) => {
+    const failure = failures.get(i);
+    if (!failure) count(tally, p.message.topic);
+    else if (worthAnotherTry(failure)) again.push({ ...p, reason: failure.reason });
+    else {
+      tally.failed++;
+      onFailed(p.line, failure.reason);
+    }
+  });
+  return again;
+}
+
+/**
+ * The port promises only that a failed message "may be published again"; the Pulsar log also
+ * says when that is pointless (`retryable: false`: too large, or a refused topic).
+ */
+const worthAnotherTry = (failure: PublishResult['failed'][number]) => (failure as { retryable?: unknown }).retryable !== false;
 
 function count(tally: PublishTally, topic: string): void {
   tally.published++;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { isRefractError, RefractError } from '../../../domain/index.ts';
+import { oneShotRetry } from '../one-shot-retry.ts';
 import { publishJsonLines, type PublishTally } from './publish-lines.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 
@@ -42,6 +43,8 @@ export function registerPublishCommand(program: Command): void {
           onInvalid: (line, reason) => process.stderr.write(`line ${line}: invalid, not published: ${reason}\n`),
           onFailed: (line, reason) => process.stderr.write(`line ${line}: not persisted: ${reason}\n`),
           onProgress: progress.update,
+          // A broker restarting: failed messages are sent again, logged, for about half a minute.
+          retry: oneShotRetry(),
         });
       } catch (error) {
         throw withHint(error);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
+import type { TopologyConfig, TopologyReport } from '../../pulsar/init-topology.ts';
+import { oneShotRetry, type OneShotRetry } from '../one-shot-retry.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 
 interface TopicsInitFlags extends PulsarFlags {
@@ -7,10 +9,20 @@ interface TopicsInitFlags extends PulsarFlags {
   retentionMb: string;
 }
 
+/** What `topics init` talks to; tests replace them. */
+export interface TopicsDeps {
+  readonly retry?: OneShotRetry;
+  readonly initTopology?: (config: TopologyConfig) => Promise<TopologyReport>;
+}
+
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-/** `refract topics init`: the Pulsar tenant, namespace, topics and dead-letter topics Refract needs. */
-export function registerTopicsCommands(program: Command): void {
+/**
+ * `refract topics init`: the Pulsar tenant, namespace, topics and dead-letter topics Refract
+ * needs. Every step reads before it writes, so a whole retry after a transient failure (a
+ * broker restarting) is safe.
+ */
+export function registerTopicsCommands(program: Command, deps: TopicsDeps = {}): void {
   const topics = program.command('topics').description('manage the Pulsar topics Refract publishes to and consumes from');
   pulsarFlags(topics.command('init').description(
     'create the tenant, the namespace (deduplication on, retention set), one topic per entity type and each leg\'s dead-letter topic; idempotent',
@@ -20,8 +32,10 @@ export function registerTopicsCommands(program: Command): void {
     .action(async (flags: TopicsInitFlags) => {
       const config = pulsarConfig(flags);
       const retention = { minutes: integer(flags.retentionMinutes, 'retention-minutes'), sizeMb: integer(flags.retentionMb, 'retention-mb') };
-      const { initTopology } = await import('../../pulsar/init-topology.ts');
-      const report = await initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention });
+      const init = deps.initTopology ?? (await import('../../pulsar/init-topology.ts')).initTopology;
+      const retry = deps.retry ?? oneShotRetry();
+      const report = await retry('topics init', () =>
+        init({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention }));
       say(`Pulsar ${config.pulsarUrl}, namespace ${config.pulsarTenant}/${config.pulsarNamespace}`);
       for (const step of report.steps) say(`  ${step.outcome.padEnd(7)}  ${step.what}`);
       const count = (outcome: string) => report.steps.filter((s) => s.outcome === outcome).length;

@@ -4,6 +4,7 @@ import { loadConfig, type RefractConfig } from '../../config/config.ts';
 import { vectorProjection } from '../../../projections/vector/vector.projection.ts';
 import { createEmbedder } from '../../container/adapter-factories.ts';
 import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
+import { oneShotRetry } from '../one-shot-retry.ts';
 
 interface VectorFlags {
   opensearchUrl?: string;
@@ -38,12 +39,14 @@ export function registerVectorsCommands(program: Command): void {
   ).action(async (flags: VectorFlags) => {
     const config = configFrom(flags);
     const embedder = await createEmbedder(config);
-    const { Client } = await import('@opensearch-project/opensearch');
+    const { createOpenSearchClient, serverName } = await import('../../opensearch/opensearch-client.ts');
     const { initVectorIndices } = await import('../../opensearch/init-vector-indices.ts');
-    const client = new Client({ node: config.opensearchUrl });
+    const client = createOpenSearchClient(config.opensearchUrl);
     try {
-      const statuses = await initVectorIndices({ client, indices: ENTITY_TYPES, dimension: embedder.dimension, prefix: flags.prefix });
-      say(`OpenSearch ${config.opensearchUrl}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
+      // Idempotent (an index found is left alone), so a retry after a transient failure is safe.
+      const statuses = await oneShotRetry()('vectors init', () =>
+        initVectorIndices({ client, indices: ENTITY_TYPES, dimension: embedder.dimension, prefix: flags.prefix }));
+      say(`OpenSearch ${serverName(config.opensearchUrl)}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
       for (const s of statuses) say(`  ${s.created ? 'created' : 'found  '}  ${s.alias} -> ${s.index}`);
     } finally {
       await client.close();
