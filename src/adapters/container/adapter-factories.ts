@@ -15,13 +15,13 @@ import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
  * One factory per adapter choice. Server adapters are imported lazily, so the embedded
  * demo never loads a driver it does not use.
  */
-export async function createEventLog(config: RefractConfig): Promise<EventLog> {
+export async function createEventLog(config: RefractConfig, logger: Logger): Promise<EventLog> {
   switch (config.eventLog) {
     case 'memory':
       return createMemoryEventLog();
     case 'pulsar': {
       const { createPulsarEventLog } = await import('../pulsar/pulsar-event-log.ts');
-      return createPulsarEventLog({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+      return createPulsarEventLog({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, logger });
     }
   }
 }

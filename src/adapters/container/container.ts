@@ -14,7 +14,7 @@ export function buildContainer(config: RefractConfig): Container {
   container.bind(TOKENS.Logger).toResolvedValue(createLogger, [TOKENS.Config]);
   container.bind(TOKENS.Journals).toResolvedValue(createJournals, [TOKENS.Config]);
   container.bind(TOKENS.DeadLetters).toResolvedValue(createDeadLetters, [TOKENS.Config]);
-  container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config]);
+  container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config, TOKENS.Logger]);
   container.bind(TOKENS.GraphStore).toResolvedValue(createGraphStore, [TOKENS.Config]);
   container.bind(TOKENS.VectorStore).toResolvedValue(createVectorStore, [TOKENS.Config, TOKENS.Embedder]);
   container.bind(TOKENS.Embedder).toResolvedValue(createEmbedder, [TOKENS.Config]);

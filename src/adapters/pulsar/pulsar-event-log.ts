@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { EventLog, Subscription } from '../../ports/index.ts';
+import type { EventLog, Logger, Subscription } from '../../ports/index.ts';
 import { createPublisher } from './publisher.ts';
 import { createPulsarAdmin } from './pulsar-admin.ts';
 import { createPulsarSubscription } from './pulsar-subscription.ts';
@@ -27,6 +27,8 @@ export interface PulsarEventLogConfig {
   /** How soon a nacked message comes back (default 1000 ms; Pulsar's own default is a minute). */
   readonly negativeAckRedeliveryDelayMs?: number;
   readonly reconnect?: Partial<ReconnectPolicy>;
+  /** Where reconnects and their retries are logged. */
+  readonly logger?: Logger;
   /** The broker's `webSocketMaxTextFrameSize` (default 8 MiB, as Refract's broker config sets it). */
   readonly maxFrameBytes?: number;
   /** Default: the WebSocket API on `webUrl`. */
@@ -45,7 +47,7 @@ export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
   const where = { tenant: config.tenant ?? 'refract', namespace: config.namespace ?? 'banking' };
   const transport = config.transport ?? createWebSocketTransport({ webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}) });
   const admin = createPulsarAdmin(config.webUrl);
-  const reconnect = { ...DEFAULT_RECONNECT, ...config.reconnect };
+  const reconnect = { ...DEFAULT_RECONNECT, ...config.reconnect, ...(config.logger ? { logger: config.logger } : {}) };
   const publisher = createPublisher(transport, {
     producerName: config.producerName ?? DEFAULT_PRODUCER_NAME,
     maxInFlight: config.maxInFlight ?? 1000,

@@ -1,5 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { isRefractError, isRetryable, RefractError } from '../../domain/index.ts';
+import type { Logger } from '../../ports/index.ts';
 
 export interface ReconnectPolicy {
   readonly initialDelayMs: number;
@@ -11,6 +12,8 @@ export interface ReconnectPolicy {
    * hold the name for a moment after it dropped; past this grace the name really is taken.
    */
   readonly busyGraceMs: number;
+  /** Where each retry is said, with its attempt and backoff: reconnecting is never silent. */
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 5_000, giveUpAfterMs: 30_000, busyGraceMs: 5_000 };
@@ -22,7 +25,7 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDela
  * aborted `signal` rejects at once (cockatiel would sleep out its backoff first); an attempt
  * still running then is left to finish, so `open` must dispose of what it opens too late.
  */
-export async function openWithBackoff<T>(open: () => Promise<T>, policy: ReconnectPolicy, signal?: AbortSignal): Promise<T> {
+export async function openWithBackoff<T>(open: () => Promise<T>, policy: ReconnectPolicy, signal?: AbortSignal, what = 'connecting to Pulsar'): Promise<T> {
   const started = Date.now();
   const elapsed = () => Date.now() - started;
   const busy = (e: unknown) => isRefractError(e) && e.details['busy'] === true;
@@ -31,6 +34,11 @@ export async function openWithBackoff<T>(open: () => Promise<T>, policy: Reconne
   const attempts = retry(handleWhen(worthRetrying), {
     maxAttempts: Number.MAX_SAFE_INTEGER,
     backoff: new ExponentialBackoff({ initialDelay: policy.initialDelayMs, maxDelay: policy.maxDelayMs }),
+  });
+  const listener = attempts.onRetry((reason) => {
+    const error = 'error' in reason ? reason.error : undefined;
+    const text = error instanceof Error ? error.message : String(error);
+    policy.logger?.warn(`${what}: attempt ${reason.attempt} failed, retrying in ${Math.round(reason.delay)} ms: ${text}`, { what, attempt: reason.attempt, delayMs: Math.round(reason.delay), error: text });
   });
   const running = attempts.execute(open, signal);
   let stopWaiting = (): void => undefined;
@@ -49,5 +57,6 @@ export async function openWithBackoff<T>(open: () => Promise<T>, policy: Reconne
     throw new RefractError(error.code, `${error.message} (tried for ${Math.round(elapsed() / 1000)} s)`, error.details, { cause: error });
   } finally {
     stopWaiting();
+    listener.dispose();
   }
 }

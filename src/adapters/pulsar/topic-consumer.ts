@@ -48,7 +48,10 @@ export async function createTopicConsumer(
         if (session === opened) session = undefined;
         failedInARow = sessionFailure ? failedInARow + 1 : 0;
         handlers.onDisconnect(mine, reason);
-        if (!closed) void resume();
+        if (!closed) {
+          reconnect.logger?.warn(`Pulsar consumer of ${topic} disconnected (${reason}); reconnecting`, { topic, reason, failedInARow });
+          void resume();
+        }
       },
     });
     if (closed) {
@@ -60,14 +63,18 @@ export async function createTopicConsumer(
   const resume = async () => {
     try {
       if (failedInARow) await sleep(Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (failedInARow - 1)), undefined, { signal: stop.signal });
-      await openWithBackoff(open, { ...reconnect, giveUpAfterMs: Infinity, busyGraceMs: Infinity }, stop.signal);
+      await openWithBackoff(open, { ...reconnect, giveUpAfterMs: Infinity, busyGraceMs: Infinity }, stop.signal, `reconnecting the consumer of ${topic}`);
+      reconnect.logger?.info(`Pulsar consumer of ${topic} reconnected`, { topic });
     } catch (error) {
       // Only a refusal (the namespace or topic was deleted) or close() ends the retries.
-      if (!closed) failure = error;
+      if (!closed) {
+        failure = error;
+        reconnect.logger?.error(`Pulsar consumer of ${topic} gave up reconnecting: ${error instanceof Error ? error.message : String(error)}`, { topic });
+      }
     }
   };
 
-  await openWithBackoff(open, reconnect);
+  await openWithBackoff(open, reconnect, undefined, `opening the consumer of ${topic}`);
   return {
     topic,
     generation: () => generation,

@@ -44,6 +44,7 @@ export function createTopicProducer(transport: PulsarTransport, topic: string, o
       },
       options.reconnect,
       stop.signal,
+      `opening the producer of ${topic}`,
     );
     session = opened;
     opened.catch(() => {
