@@ -12,7 +12,8 @@ export interface OwnedEdge {
  * Graph commands (docs/adr/0002). Each carries the event's version; a store applies it only
  * when newer than what it holds. An upsert carries *all* edges the vertex owns, so an
  * ownership change removes the old edge in the same guarded write: there is no separate
- * upsert-edge command that could race with it.
+ * upsert-edge command that could race with it. A tombstone carries when the entity was
+ * deleted (the delete event's `occurred_at`, epoch ms), so purging can spare young ones.
  */
 export type GraphCommand =
   | {
@@ -23,4 +24,10 @@ export type GraphCommand =
       readonly properties: Readonly<Record<string, PropertyValue>>;
       readonly edges: readonly OwnedEdge[];
     }
-  | { readonly kind: 'tombstone_vertex'; readonly label: string; readonly id: string; readonly version: number };
+  | {
+      readonly kind: 'tombstone_vertex';
+      readonly label: string;
+      readonly id: string;
+      readonly version: number;
+      readonly deletedAt: number;
+    };

@@ -3,6 +3,17 @@ import type { GraphCommand } from '../../src/domain/index.ts';
 import type { GraphStore } from '../../src/ports/index.ts';
 
 type Upsert = Extract<GraphCommand, { kind: 'upsert_vertex' }>;
+type Tombstone = Extract<GraphCommand, { kind: 'tombstone_vertex' }>;
+
+/**
+ * Deletion times far in the past, so a purge here spares the tombstones of other tests on a
+ * shared server (theirs are deleted later), and days apart around the purge's cut-off.
+ */
+const DAY = 86_400_000;
+const LONG_AGO = Date.UTC(2000, 0, 1);
+const RECENTLY = LONG_AGO + 10 * DAY;
+const tombstone = (label: string, id: string, version: number, deletedAt = LONG_AGO): Tombstone =>
+  ({ kind: 'tombstone_vertex', label, id, version, deletedAt });
 
 /**
  * What every GraphStore must do. `makeStore` returns an empty store, or one whose ids are its
@@ -69,15 +80,15 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
     describe('when a vertex is tombstoned', () => {
       it('hides it and its edges, and an older create cannot resurrect it', async () => {
         const store = await makeStore();
-        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'account', id: 'acc', version: 4 }]);
+        await store.apply([account(1, 'p1'), tombstone('account', 'acc', 4)]);
         expect(await store.apply([account(3, 'p1')])).toMatchObject({ applied: 0, stale: 1 });
-        expect((await store.get(['acc'])).get('acc')).toMatchObject({ deleted: true, version: 4, edges: [] });
+        expect((await store.get(['acc'])).get('acc')).toEqual({ label: 'account', id: 'acc', version: 4, deleted: true, deletedAt: LONG_AGO, properties: {}, edges: [] });
         expect(await store.sources('p1', 'OWNED_BY')).toEqual([]);
       });
 
       it('remembers a tombstone for an id it never saw', async () => {
         const store = await makeStore();
-        await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: 'ghost', version: 2 }]);
+        await store.apply([tombstone('person', 'ghost', 2)]);
         expect(await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'ghost', version: 1, properties: {}, edges: [] }])).toMatchObject({ stale: 1 });
       });
     });
@@ -96,20 +107,38 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
     });
 
     describe('when purged', () => {
-      it('drops unreferenced tombstones and orphan placeholders, and keeps a referenced tombstone as a placeholder', async () => {
+      it('drops old unreferenced tombstones and orphan placeholders, and keeps an old referenced tombstone as a placeholder', async () => {
         const store = await makeStore();
         await store.apply([
           account(1, 'p1'),
-          { kind: 'tombstone_vertex', label: 'person', id: 'p1', version: 2 },
-          { kind: 'tombstone_vertex', label: 'person', id: 'lonely', version: 1 },
+          tombstone('person', 'p1', 2),
+          tombstone('person', 'lonely', 1),
         ]);
         await store.apply([{ ...account(2, 'p2') }, { ...account(3, 'p1'), id: 'acc2' }]);
-        await store.purge();
+        await store.purge({ olderThan: RECENTLY });
         const found = await store.get(['p1', 'p2', 'lonely', 'acc']);
         expect(found.has('lonely')).toBe(false);
-        expect(found.get('p1')).toMatchObject({ version: 0, deleted: false });
+        expect(found.get('p1')).toEqual({ label: 'person', id: 'p1', version: 0, deleted: false, properties: {}, edges: [] });
         expect(await store.sources('p1', 'OWNED_BY')).toEqual(['acc2']);
         expect(found.get('acc')).toMatchObject({ version: 2 });
+      });
+
+      it('keeps tombstones deleted at or after the cut-off, so they still stop older events', async () => {
+        const store = await makeStore();
+        await store.apply([
+          account(1, 'young-owner'), { ...account(1, 'young-owner'), id: 'holder' },
+          tombstone('person', 'young', 3, RECENTLY),
+          tombstone('person', 'young-owner', 4, RECENTLY + DAY),
+          tombstone('person', 'at-cut-off', 2, RECENTLY),
+          tombstone('person', 'old', 2, RECENTLY - 1),
+        ]);
+        await store.purge({ olderThan: RECENTLY });
+        const found = await store.get(['young', 'young-owner', 'at-cut-off', 'old']);
+        expect([...found.keys()].sort()).toEqual(['at-cut-off', 'young', 'young-owner']);
+        expect(found.get('young-owner')).toMatchObject({ deleted: true, version: 4, deletedAt: RECENTLY + DAY });
+        expect(await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'young', version: 2, properties: {}, edges: [] }])).toMatchObject({ applied: 0, stale: 1 });
+        // The old one is forgotten: an older event for it applies again (docs/adr/0002).
+        expect(await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'old', version: 1, properties: {}, edges: [] }])).toMatchObject({ applied: 1 });
       });
     });
 
@@ -117,23 +146,29 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       it('counts live vertices (placeholders too) and their owned edges, not tombstones', async () => {
         const store = await makeStore();
         const before = await store.count();
-        await store.apply([account(1, 'p1'), { kind: 'tombstone_vertex', label: 'person', id: 'gone', version: 1 }]);
+        await store.apply([account(1, 'p1'), tombstone('person', 'gone', 1)]);
         expect(await store.count()).toEqual({ vertices: before.vertices + 2, edges: before.edges + 1 });
       });
     });
 
     describe('when scanned page by page', () => {
-      it('lists every id with its version, in id order', async () => {
+      it('lists every id with its version exactly once across pages of at most `limit`, following opaque cursors', async () => {
         const store = await makeStore();
         await store.apply(Array.from({ length: 7 }, (_, i) => ({ kind: 'upsert_vertex' as const, label: 'company', id: `s${i}`, version: i + 1, properties: {}, edges: [] })));
-        const seen: { id: string; version: number }[] = [];
+        await store.apply([tombstone('company', 's7', 9)]);
+        const seen: { id: string; version: number; deleted: boolean }[] = [];
         let after: string | undefined;
+        let pages = 0;
         do {
           const page = await store.scan(3, after);
-          seen.push(...page.items.filter((i) => i.id.startsWith('s')).map(({ id: i, version }) => ({ id: i, version })));
+          expect(page.items.length).toBeLessThanOrEqual(3);
+          seen.push(...page.items.filter((i) => /^s\d$/.test(i.id)));
           after = page.next;
+          pages++;
         } while (after !== undefined);
-        expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => ({ id: `s${i}`, version: i + 1 })));
+        expect(pages).toBeGreaterThanOrEqual(3);
+        const expected = [...Array.from({ length: 7 }, (_, i) => ({ id: `s${i}`, version: i + 1, deleted: false })), { id: 's7', version: 9, deleted: true }];
+        expect([...seen].sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected);
       });
     });
   });

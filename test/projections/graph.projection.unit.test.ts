@@ -53,9 +53,10 @@ describe('graphProjection', () => {
   });
 
   describe('when an entity is deleted', () => {
-    it('tombstones the vertex with the delete\u2019s version', () => {
-      spec.given([account(1, 'p')]).when(anEvent({ entity_type: 'account', entity_id: 'acc-1', event_type: 'delete', version: 3 }))
-        .then([{ kind: 'tombstone_vertex', label: 'account', id: 'acc-1', version: 3 }]);
+    it('tombstones the vertex with the delete\u2019s version and its occurred_at as the deletion time', () => {
+      spec.given([account(1, 'p')])
+        .when(anEvent({ entity_type: 'account', entity_id: 'acc-1', event_type: 'delete', version: 3, occurred_at: '2026-03-04T05:06:07.089+01:00' }))
+        .then([{ kind: 'tombstone_vertex', label: 'account', id: 'acc-1', version: 3, deletedAt: Date.UTC(2026, 2, 4, 4, 6, 7, 89) }]);
     });
   });
 

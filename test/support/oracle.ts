@@ -21,6 +21,8 @@ export interface ExpectedVertex {
   label: string;
   version: number;
   deleted: boolean;
+  /** A tombstone's deletion time: its delete event's occurred_at, in epoch ms. */
+  deletedAt?: number;
   properties: Record<string, PropertyValue>;
   edges: OwnedEdge[];
 }
@@ -37,7 +39,7 @@ export function expectedGraph(events: readonly EntityEvent[]): Map<string, Expec
   const out = new Map<string, ExpectedVertex>();
   for (const [id, e] of newestPerEntity(events)) {
     if (e.event_type === 'delete') {
-      out.set(id, { label: e.entity_type, version: e.version, deleted: true, properties: {}, edges: [] });
+      out.set(id, { label: e.entity_type, version: e.version, deleted: true, deletedAt: new Date(e.occurred_at).getTime(), properties: {}, edges: [] });
       continue;
     }
     const refFields = new Set((EDGES[e.entity_type] ?? []).map(([f]) => f));

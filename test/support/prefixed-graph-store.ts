@@ -3,8 +3,9 @@ import type { GraphStore, StoredVertex } from '../../src/ports/index.ts';
 
 /**
  * A view of a shared graph store in which every id carries `prefix`: tests on one long-lived
- * server stay apart without dropping the graph. `scan` lists only this view's ids; `count`
- * and `purge` pass through to the whole store. `close` leaves the shared store open.
+ * server stay apart without dropping the graph. `scan` walks the whole store's pages (their
+ * cursors are opaque) and lists only this view's ids, so its pages may be short or empty;
+ * `count` and `purge` pass through to the whole store. `close` leaves the shared store open.
  */
 export function prefixedGraphStore(store: GraphStore, prefix: string): GraphStore {
   const add = (id: string) => `${prefix}${id}`;
@@ -24,12 +25,11 @@ export function prefixedGraphStore(store: GraphStore, prefix: string): GraphStor
       return (await store.sources(add(id), label)).map(strip);
     },
     async scan(limit, after) {
-      const page = await store.scan(limit, add(after ?? ''));
+      const page = await store.scan(limit, after);
       const items = page.items.filter((i) => i.id.startsWith(prefix)).map((i) => ({ ...i, id: strip(i.id) }));
-      const last = items.at(-1);
-      return items.length === page.items.length && page.next !== undefined && last ? { items, next: last.id } : { items };
+      return page.next === undefined ? { items } : { items, next: page.next };
     },
-    purge: () => store.purge(),
+    purge: (options) => store.purge(options),
     count: () => store.count(),
     close: () => Promise.resolve(),
   };

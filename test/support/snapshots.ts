@@ -6,8 +6,8 @@ export const BANKING_LABELS: readonly string[] = ['person', 'company', 'account'
 
 /**
  * A store's state in the oracle's shape, read only through the port (so it works for every
- * adapter): vertices with the given labels (all, when `labels` is null). Placeholders no
- * live edge points at are not part of the model.
+ * adapter): vertices with the given labels (all, when `labels` is null), tombstones with their
+ * deletion time. Placeholders no live edge points at are not part of the model.
  */
 export async function graphSnapshot(store: GraphStore, labels: readonly string[] | null = BANKING_LABELS): Promise<Map<string, ExpectedVertex>> {
   const all: StoredVertex[] = [];
@@ -24,7 +24,11 @@ export async function graphSnapshot(store: GraphStore, labels: readonly string[]
     if (v.version === 0 && !referenced.has(v.id)) continue;
     if (labels && !labels.includes(v.label)) continue;
     const edges = [...v.edges].sort((a, b) => a.label.localeCompare(b.label));
-    out.set(v.id, { label: v.label, version: v.version, deleted: v.deleted, properties: { ...v.properties }, edges });
+    out.set(v.id, {
+      label: v.label, version: v.version, deleted: v.deleted,
+      ...(v.deletedAt === undefined ? {} : { deletedAt: v.deletedAt }),
+      properties: { ...v.properties }, edges,
+    });
   }
   return out;
 }

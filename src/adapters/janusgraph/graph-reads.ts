@@ -1,9 +1,10 @@
 import type { OwnedEdge, PropertyValue } from '../../domain/index.ts';
-import type { Page, StoredVertex, VersionEntry } from '../../ports/index.ts';
+import type { StoredVertex } from '../../ports/index.ts';
 import { RESERVED_KEYS, SYSTEM_KEYS } from './graph-schema.ts';
-import { __, order, P, t, type GraphTraversal, type GraphTraversalSource } from './gremlin-driver.ts';
+import { field, list, num, text } from './graph-rows.ts';
+import { __, P, t, type GraphTraversal, type GraphTraversalSource } from './gremlin-driver.ts';
 
-const { id: ID, version: VERSION, deleted: DELETED } = SYSTEM_KEYS;
+const { id: ID, version: VERSION, deleted: DELETED, deletedAt: DELETED_AT } = SYSTEM_KEYS;
 
 /** Reads a key defensively: a vertex written by another tool may lack the system keys. */
 const orDefault = (key: string, fallback: unknown) => __.values(key).fold().coalesce(__.unfold(), __.constant(fallback));
@@ -11,8 +12,8 @@ const orDefault = (key: string, fallback: unknown) => __.values(key).fold().coal
 /** Vertices by entity_id through the unique index, each with its owned edges. */
 export const getVertices = (g: GraphTraversalSource, ids: readonly string[]): GraphTraversal =>
   g.V().has(ID, P.within(...ids))
-    .project('label', 'id', 'version', 'deleted', 'properties', 'edges')
-    .by(t.label).by(ID).by(orDefault(VERSION, 0)).by(orDefault(DELETED, false))
+    .project('label', 'id', 'version', 'deleted', 'deletedAt', 'properties', 'edges')
+    .by(t.label).by(ID).by(orDefault(VERSION, 0)).by(orDefault(DELETED, false)).by(__.values(DELETED_AT).fold())
     .by(__.valueMap().by(__.unfold()))
     .by(__.outE().project('label', 'to', 'toLabel', 'properties')
       .by(t.label).by(__.inV().values(ID)).by(__.inV().label()).by(__.valueMap()).fold());
@@ -20,23 +21,6 @@ export const getVertices = (g: GraphTraversalSource, ids: readonly string[]): Gr
 /** Live vertices with an edge `label` into the vertex `id`. */
 export const sourceIds = (g: GraphTraversalSource, id: string, label: string): GraphTraversal =>
   g.V().has(ID, id).inE(label).outV().has(DELETED, false).values(ID).dedup();
-
-/**
- * One page of ids in id order. entity_id has only a composite (equality) index, so each page
- * filters and sorts the whole graph on the server: fine for reconciliation jobs on graphs of
- * this size; a mixed index would make it a range scan (docs/adr/0009).
- */
-export const scanPage = (g: GraphTraversalSource, limit: number, after?: string): GraphTraversal =>
-  (after === undefined ? g.V().has(ID) : g.V().has(ID, P.gt(after)))
-    .order().by(ID, order.asc).limit(limit)
-    .project('id', 'version', 'deleted').by(ID).by(orDefault(VERSION, 0)).by(orDefault(DELETED, false));
-
-export const countLiveVertices = (g: GraphTraversalSource): GraphTraversal => g.V().has(DELETED, false).count();
-export const countOwnedEdges = (g: GraphTraversalSource): GraphTraversal => g.V().has(DELETED, false).outE().count();
-
-const field = (row: unknown, key: string): unknown => (row instanceof Map ? row.get(key) : undefined);
-const text = (value: unknown): string => (typeof value === 'string' ? value : String(value));
-const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
 
 function scalars(map: unknown, skipReserved: boolean): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
@@ -52,24 +36,21 @@ const byLabelThenTarget = (a: OwnedEdge, b: OwnedEdge) => a.label.localeCompare(
 
 /** A projected vertex row as the port's StoredVertex. */
 export function toStoredVertex(row: unknown): StoredVertex {
-  const edges = (field(row, 'edges') as unknown[] | undefined ?? []).map((e): OwnedEdge => ({
+  const edges = list(field(row, 'edges')).map((e): OwnedEdge => ({
     label: text(field(e, 'label')),
     to: { label: text(field(e, 'toLabel')), id: text(field(e, 'to')) },
     properties: scalars(field(e, 'properties'), false),
   }));
+  const deleted = field(row, 'deleted') === true;
+  const [deletedAt] = list(field(row, 'deletedAt'));
   return {
     label: text(field(row, 'label')),
     id: text(field(row, 'id')),
     version: num(field(row, 'version')),
-    deleted: field(row, 'deleted') === true,
+    deleted,
+    // Only a tombstone has a deletion time; one written before times were recorded has none.
+    ...(deleted && deletedAt !== undefined ? { deletedAt: num(deletedAt) } : {}),
     properties: scalars(field(row, 'properties'), true),
     edges: edges.sort(byLabelThenTarget),
   };
-}
-
-/** Rows of a scan as a page; a full page hands its last id on as the cursor. */
-export function toPage(rows: readonly unknown[], limit: number): Page<VersionEntry> {
-  const items = rows.map((row) => ({ id: text(field(row, 'id')), version: num(field(row, 'version')), deleted: field(row, 'deleted') === true }));
-  const last = items.at(-1);
-  return items.length === limit && last ? { items, next: last.id } : { items };
 }

@@ -31,6 +31,8 @@ export interface GraphTraversal {
   order(): GraphTraversal;
   outE(...labels: string[]): GraphTraversal;
   outV(): GraphTraversal;
+  /** Server-side metrics of the traversal instead of its result (tests check index use with it). */
+  profile(): GraphTraversal;
   project(...keys: string[]): GraphTraversal;
   properties(...keys: string[]): GraphTraversal;
   property(key: unknown, value: unknown): GraphTraversal;
@@ -49,6 +51,7 @@ export interface GraphTraversal {
 
 export interface GraphTraversalSource {
   V(...ids: unknown[]): GraphTraversal;
+  addV(label: string | GraphTraversal): GraphTraversal;
   E(...ids: unknown[]): GraphTraversal;
   inject(...values: unknown[]): GraphTraversal;
 }

@@ -4,10 +4,10 @@ import { chunked, chunkedByWeight, intoRounds, type Positioned } from './batch-r
 import { coalesceUpsert } from './coalesce-upsert.ts';
 import { RESERVED_KEYS } from './graph-schema.ts';
 import { createGraphSONWriter } from './graphson-double.ts';
-import { countLiveVertices, countOwnedEdges, getVertices, scanPage, sourceIds, toPage, toStoredVertex } from './graph-reads.ts';
+import { getVertices, sourceIds, toStoredVertex } from './graph-reads.ts';
 import { GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
 import { mergeUpsert } from './merge-upsert.ts';
-import { demoteReferencedTombstones, dropUnreferenced } from './purge-graph.ts';
+import { pagedGraphWork, type PagedRequest } from './paged-graph-work.ts';
 import { storeCall } from './store-errors.ts';
 
 export interface JanusGraphStoreConfig {
@@ -23,14 +23,19 @@ export interface JanusGraphStoreConfig {
   readonly maxIdsPerRead?: number;
   /** Deadline per request; past it the store counts as unavailable (retryable). */
   readonly requestTimeoutMs?: number;
+  /** About how many vertices one count, scan or purge request may read (docs/adr/0010). */
+  readonly verticesPerRequest?: number;
+  /** Called after each count, scan or purge request with what it covered (metrics, tests). */
+  readonly onRequest?: (request: PagedRequest) => void;
 }
 
 const UPSERTS = { mergeV: mergeUpsert, coalesce: coalesceUpsert } as const;
 
 /**
  * The GraphStore on JanusGraph through the gremlin driver, bytecode only (docs/adr/0009).
- * Writes are batched, version-guarded traversals; the schema (labels, keys, the unique
- * entity_id index) must exist first: initGraphSchema, or `refract graph init`.
+ * Writes are batched, version-guarded traversals; whole-graph work (count, scan, purge) pages
+ * through bucket indices (docs/adr/0010). The schema (labels, keys, the indices) must exist
+ * first: initGraphSchema, or `refract graph init`.
  */
 export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore {
   const connection = new gremlin.driver.DriverRemoteConnection(config.url, {
@@ -44,6 +49,11 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
   const timeoutMs = config.requestTimeoutMs ?? 30_000;
   const call = <T>(operation: string, work: () => Promise<T>) => storeCall(operation, timeoutMs, work);
   const single = async (operation: string, work: () => Promise<{ value: unknown }>) => Number((await call(operation, work)).value ?? 0);
+  const paged = pagedGraphWork(g, {
+    verticesPerRequest: config.verticesPerRequest ?? 2_000,
+    call,
+    ...(config.onRequest ? { onRequest: config.onRequest } : {}),
+  });
 
   return {
     async apply(commands): Promise<ApplyResult> {
@@ -84,29 +94,9 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
       return ids.map(String).sort();
     },
 
-    async scan(limit, after) {
-      return toPage(await call('scan', () => scanPage(g, limit, after).toList()), limit);
-    },
-
-    async purge() {
-      let purged = 0;
-      for (const step of [demoteReferencedTombstones, dropUnreferenced]) {
-        let n: number;
-        do {
-          n = await single('purge', () => step(g, perTraversal * 4).next());
-          purged += n;
-        } while (n > 0);
-      }
-      return purged;
-    },
-
-    async count() {
-      const [vertices, edges] = await Promise.all([
-        single('count', () => countLiveVertices(g).next()),
-        single('count', () => countOwnedEdges(g).next()),
-      ]);
-      return { vertices, edges };
-    },
+    scan: (limit, after) => paged.scan(limit, after),
+    purge: (options) => paged.purge(options),
+    count: () => paged.count(),
 
     close: () => connection.close(),
   };

@@ -13,6 +13,20 @@ const CONFLICT_PHRASES = /violates a uniqueness constraint \[|Local lock content
 const OVERLOADED = /RejectedExecutionException/;
 /** The backend or the evaluation gave up for now. */
 const UNAVAILABLE = /TemporaryBackendException|TimeoutException|EnvironmentFailureException/;
+/**
+ * The only exceptions that provably concern the request's data, when they are the outermost
+ * class of the chain. Seen on JanusGraph 1.1: SchemaViolationException for a value of the
+ * wrong type for its key ("Value [x] is not an instance of the expected data type for property
+ * key [k]"), IllegalArgumentException for a name or value it refuses ("Label can not be empty",
+ * "The type of given name is not a label: k", "Property value [...] is not supported");
+ * NumberFormatException is an IllegalArgumentException under another name. A cause deeper in
+ * a chain (a commit that failed in the backend) says nothing about the data.
+ */
+const DATA_REFUSED = new Set([
+  'org.janusgraph.core.SchemaViolationException',
+  'java.lang.IllegalArgumentException',
+  'java.lang.NumberFormatException',
+]);
 /** Transport failures seen before a response could arrive. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -28,33 +42,36 @@ const REQUEST_REFUSED = new Set([401, 403, 407, 497, 498, 499]);
 /**
  * Maps whatever the driver or the server threw onto the store taxonomy: lock conflicts,
  * overload, timeouts and connection loss are retryable (the runner retries the whole batch,
- * which is idempotent by version); anything else the server refused is STORE.REJECTED, which
- * no retry can fix. Errors it does not recognise are returned unchanged: an unknown failure
- * is a bug, and the runner handles it as one.
+ * which is idempotent by version); a refusal of the request itself is CONFIG.INVALID; only an
+ * exception that provably concerns the data (DATA_REFUSED) is STORE.REJECTED, which
+ * dead-letters the event. Anything else, from the server or not, is STORE.FAILED: not
+ * retryable and not the event's fault, so a store that fails every write stops the leg
+ * instead of dead-lettering the stream.
  */
-export function toStoreError(error: unknown, operation: string): unknown {
+export function toStoreError(error: unknown, operation: string): RefractError {
   if (isRefractError(error)) return error;
-  if (!(error instanceof Error)) return error;
-  const status = responseStatus(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const status = error instanceof Error ? responseStatus(error) : undefined;
   const wrap = (code: ErrorCode) =>
-    new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(error.message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
+    new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
   if (status) {
     if (REQUEST_REFUSED.has(status.code)) return wrap('CONFIG.INVALID');
-    if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${error.message}\n${status.details}`)) return wrap('STORE.CONFLICT');
+    if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${message}\n${status.details}`)) return wrap('STORE.CONFLICT');
     if (status.code === STATUS.tooManyRequests || OVERLOADED.test(status.classes)) return wrap('STORE.OVERLOADED');
     if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(status.classes)) return wrap('STORE.UNAVAILABLE');
-    return wrap('STORE.REJECTED');
+    if (status.outermost !== undefined && DATA_REFUSED.has(status.outermost)) return wrap('STORE.REJECTED');
+    return wrap('STORE.FAILED');
   }
-  const code = (error as NodeJS.ErrnoException).code;
+  const code = (error as Partial<NodeJS.ErrnoException> | undefined)?.code;
   if (code !== undefined && NETWORK_CODES.has(code)) return wrap('STORE.UNAVAILABLE');
-  if (/Connection has been closed|not open|Unexpected server response|socket hang up/i.test(error.message)) {
-    return wrap(/Unexpected server response code 503/.test(error.message) ? 'STORE.OVERLOADED' : 'STORE.UNAVAILABLE');
+  if (/Connection has been closed|not open|Unexpected server response|socket hang up/i.test(message)) {
+    return wrap(/Unexpected server response code 503/.test(message) ? 'STORE.OVERLOADED' : 'STORE.UNAVAILABLE');
   }
-  return error;
+  return wrap('STORE.FAILED');
 }
 
 /** The status of a Gremlin Server response error, with its exception chain and stack as text. */
-function responseStatus(error: Error): { code: number; details: string; classes: string } | undefined {
+function responseStatus(error: Error): { code: number; details: string; classes: string; outermost?: string } | undefined {
   const { statusCode, statusAttributes } = error as Partial<{ statusCode: unknown; statusAttributes: unknown }>;
   if (typeof statusCode !== 'number') return undefined;
   const attribute = (key: string): unknown =>
@@ -66,8 +83,11 @@ function responseStatus(error: Error): { code: number; details: string; classes:
   const named = Array.isArray(exceptions) ? exceptions.map(String) : [];
   const details = [...named, ...causes].join('\n');
   // Only the class token that starts each line ("Caused by: org.x.FooException: message").
-  const classes = [...named, ...causes.flatMap((line) => /^(?:Caused by: )?([\w$.]+)(?::|$)/.exec(line.trim())?.[1] ?? [])].join('\n');
-  return { code: statusCode, details, classes };
+  const causeClasses = causes.flatMap((line) => /^(?:Caused by: )?([\w$.]+)(?::|$)/.exec(line.trim())?.[1] ?? []);
+  const classes = [...named, ...causeClasses].join('\n');
+  // The thrown exception itself: the first of the chain the server names, else the stack's first line.
+  const outermost = named[0] ?? causeClasses[0];
+  return { code: statusCode, details, classes, ...(outermost === undefined ? {} : { outermost }) };
 }
 
 const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;

@@ -32,7 +32,8 @@ export function createMemoryGraphStore(): GraphStore {
     const current = vertices.get(command.id);
     if (current && current.version >= command.version) return 'stale';
     if (command.kind === 'tombstone_vertex') {
-      put({ label: current?.label ?? command.label, id: command.id, version: command.version, deleted: true, properties: {}, edges: [] });
+      const { id, version, deletedAt } = command;
+      put({ label: current?.label ?? command.label, id, version, deleted: true, deletedAt, properties: {}, edges: [] });
       return 'applied';
     }
     const { label, id, version, properties, edges } = command;
@@ -68,19 +69,22 @@ export function createMemoryGraphStore(): GraphStore {
       const ids = [...(incoming.get(id)?.get(label) ?? [])].filter((s) => vertices.get(s)?.deleted === false);
       return Promise.resolve(ids.sort());
     },
+    // Id order with the last id as the cursor: one way to keep the port's exactly-once promise.
     scan: (limit, after) => Promise.resolve(versionPage(vertices, limit, after)),
-    purge() {
+    purge({ olderThan, onProgress }) {
       let purged = 0;
       for (const [id, vertex] of vertices) {
+        const old = vertex.deleted && vertex.deletedAt !== undefined && vertex.deletedAt < olderThan;
         const referenced = [...(incoming.get(id)?.values() ?? [])].some((s) => s.size > 0);
-        if (referenced && vertex.deleted) {
+        if (referenced && old) {
           put({ label: vertex.label, id, version: 0, deleted: false, properties: {}, edges: [] });
           purged++;
-        } else if (!referenced && (vertex.deleted || vertex.version === 0)) {
+        } else if (!referenced && (old || (!vertex.deleted && vertex.version === 0))) {
           vertices.delete(id);
           purged++;
         }
       }
+      onProgress?.({ purged, done: 1 });
       return Promise.resolve(purged);
     },
     close: () => Promise.resolve(),

@@ -23,7 +23,10 @@ export const graphProjection = defineProjection({
     const references = REFERENCES[event.entity_type];
     if (!references) return [];
     const { entity_type: label, entity_id: id, version } = event;
-    if (event.event_type === 'delete') return [{ kind: 'tombstone_vertex', label, id, version }];
+    if (event.event_type === 'delete') {
+      // The event's own time, never the clock: a replay stamps the same deletion time.
+      return [{ kind: 'tombstone_vertex', label, id, version, deletedAt: Date.parse(event.occurred_at) }];
+    }
     const properties: Record<string, PropertyValue> = {};
     const edges: OwnedEdge[] = [];
     const edgeProperties = pick(event.payload, EDGE_PROPERTIES[label] ?? []);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { intoRounds, chunkedByWeight } from '../../../src/adapters/janusgraph/batch-rounds.ts';
 import type { GraphCommand } from '../../../src/domain/index.ts';
 
-const tomb = (id: string, version: number): GraphCommand => ({ kind: 'tombstone_vertex', label: 'person', id, version });
+const tomb = (id: string, version: number): GraphCommand => ({ kind: 'tombstone_vertex', label: 'person', id, version, deletedAt: 0 });
 
 describe('intoRounds', () => {
   describe('when a batch holds several commands for one id', () => {

@@ -1,30 +1,21 @@
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servicesRoot } from '../../../scripts/services/context.ts';
-import { janusgraph, janusgraphUrl } from '../../../scripts/services/janusgraph.ts';
+import { janusgraph } from '../../../scripts/services/janusgraph.ts';
 import { isSameProcess, readPidFile } from '../../../scripts/services/pid-file.ts';
-import { startService, stopService } from '../../../scripts/services/run-service.ts';
-import type { ServiceContext } from '../../../scripts/services/service.ts';
+import { startService } from '../../../scripts/services/run-service.ts';
 import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
 import { BANKING_GRAPH_SCHEMA } from '../../../src/adapters/janusgraph/graph-schema.ts';
 import { initGraphSchema } from '../../../src/adapters/janusgraph/init-graph-schema.ts';
 import { isRefractError, type GraphCommand } from '../../../src/domain/index.ts';
 import type { GraphStore } from '../../../src/ports/index.ts';
+import { privateJanusGraph } from './private-janusgraph.ts';
 
 /**
  * Tests that need a JanusGraph of their own: killing the server, a schema that starts empty
- * (new keys, a key type clash), and purge (which works on the whole graph). They start a
- * private server with the project's launcher on a free port and an empty data folder of its
- * own, and stop it afterwards, so the shared server of the run is never touched.
+ * (new keys, a key type clash), and purge (which works on the whole graph).
  */
-const ctx: ServiceContext = {
-  dir: join(servicesRoot(), 'janusgraph-own-test'),
-  ports: { gremlin: 0 },
-  log: (message) => console.log(`private janusgraph: ${message}`),
-};
+const server = privateJanusGraph('janusgraph-own-test');
+const { ctx } = server;
 let url = '';
 const opened: GraphStore[] = [];
 const store = () => {
@@ -32,15 +23,6 @@ const store = () => {
   opened.push(s);
   return s;
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** SIGKILL to the server's process group: no shutdown hook, no clean close of BerkeleyJE. */
 async function killHard(): Promise<void> {
@@ -51,24 +33,20 @@ async function killHard(): Promise<void> {
 }
 
 beforeAll(async () => {
-  Object.assign(ctx, { ports: { gremlin: await freePort() } });
-  url = janusgraphUrl(ctx.ports.gremlin ?? 0);
-  await rm(join(ctx.dir, 'data'), { recursive: true, force: true });
-  await startService(janusgraph, ctx);
-  await initGraphSchema({ url });
+  url = await server.start();
 });
 
 afterAll(async () => {
   await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
-  await stopService(janusgraph, ctx);
-  await rm(join(ctx.dir, 'data'), { recursive: true, force: true });
+  await server.stop();
 });
 
 const upsert = (label: string, id: string, version: number, edges: [string, string, string][] = []): GraphCommand => ({
   kind: 'upsert_vertex', label, id, version, properties: { name: `${id} v${version}`, amount: version * 10, flag: version % 2 === 0 },
   edges: edges.map(([edgeLabel, toLabel, to]) => ({ label: edgeLabel, to: { label: toLabel, id: to }, properties: { since: version } })),
 });
-const tombstone = (label: string, id: string, version: number): GraphCommand => ({ kind: 'tombstone_vertex', label, id, version });
+/** Deleted long ago: any purge with a present-day cut-off removes it. */
+const tombstone = (label: string, id: string, version: number): GraphCommand => ({ kind: 'tombstone_vertex', label, id, version, deletedAt: 1_000 });
 
 describe('the JanusGraph store on BerkeleyJE', () => {
   describe('when the server is killed and restarted', () => {
@@ -135,12 +113,12 @@ describe('the JanusGraph store on BerkeleyJE', () => {
         upsert('account', 'p-a2', 1, [['OWNED_BY', 'person', 'p-held']]),
         tombstone('person', 'p-held', 2), // a tombstone that a live account still points at
       ]);
-      await s.purge(); // the graph also holds the restart test's tombstone k-gone
+      await s.purge({ olderThan: Date.now() }); // the graph also holds the restart test's tombstone k-gone
       const found = await s.get(['p-a1', 'p-a2', 'p-a3', 'p-owner', 'p-orphan', 'p-dead', 'p-held', 'k-gone']);
       expect([...found.keys()].sort()).toEqual(['p-a1', 'p-a2', 'p-a3', 'p-held', 'p-owner']);
       expect(found.get('p-held')).toMatchObject({ version: 0, deleted: false, properties: {} });
       expect(await s.sources('p-held', 'OWNED_BY')).toEqual(['p-a2']);
-      expect(await s.purge()).toBe(0);
+      expect(await s.purge({ olderThan: Date.now() })).toBe(0);
       // Purged means forgotten: an older event for a purged tombstone applies again (docs/adr/0002).
       expect(await s.apply([upsert('person', 'p-dead', 1)])).toMatchObject({ applied: 1 });
     });

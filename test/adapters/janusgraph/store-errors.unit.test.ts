@@ -30,10 +30,13 @@ describe('toStoreError', () => {
     });
   });
 
-  describe('when the server refuses the write for good', () => {
-    it('is STORE.REJECTED, not retryable', () => {
-      const typeClash = 'Value [1.5] is not an instance of the expected data type for property key [a] and cannot be converted.';
-      expect(codeOf(toStoreError(serverError(597, typeClash, ['java.lang.IllegalArgumentException']), 'apply'))).toBe('STORE.REJECTED');
+  describe('when the server refuses the data of the request', () => {
+    it('is STORE.REJECTED, not retryable, for the exceptions JanusGraph raises for a bad value or name', () => {
+      // As JanusGraph 1.1 answers a string written to a Double key, and an empty property key.
+      const typeClash = 'Value [abc] is not an instance of the expected data type for property key [r_amount] and cannot be converted. Expected: class java.lang.Double, found: class java.lang.String';
+      expect(codeOf(toStoreError(serverError(500, typeClash, ['org.janusgraph.core.SchemaViolationException'], `org.janusgraph.core.SchemaViolationException: ${typeClash}`), 'apply'))).toBe('STORE.REJECTED');
+      expect(codeOf(toStoreError(serverError(500, 'Label can not be empty', ['java.lang.IllegalArgumentException']), 'apply'))).toBe('STORE.REJECTED');
+      expect(codeOf(toStoreError(serverError(597, 'bad number', [], 'java.lang.NumberFormatException: For input string: "x"'), 'apply'))).toBe('STORE.REJECTED');
     });
 
     it('stays STORE.REJECTED when the quoted event value reads like a transient failure', () => {
@@ -58,9 +61,16 @@ describe('toStoreError', () => {
   });
 
   describe('when the error is not one it knows', () => {
-    it('passes it through unchanged, so the runner treats it as a bug', () => {
-      const bug = new TypeError('x is not a function');
-      expect(toStoreError(bug, 'apply')).toBe(bug);
+    it.each([
+      ['the server runs out of memory', serverError(500, 'Java heap space', ['java.lang.OutOfMemoryError'])],
+      ['the backend fails for good', serverError(500, 'Could not commit transaction due to exception during persistence', ['org.janusgraph.core.JanusGraphException', 'org.janusgraph.diskstorage.PermanentBackendException'])],
+      ['a data exception is only a cause deep in the chain', serverError(500, 'Could not commit', ['org.janusgraph.core.JanusGraphException', 'java.lang.IllegalArgumentException'])],
+      ['the server names no exception', serverError(500, 'something broke')],
+      ['the adapter itself has a bug', new TypeError('x is not a function')],
+    ])('is STORE.FAILED, not retryable and not the event\u2019s fault, when %s', (_, error) => {
+      const mapped = toStoreError(error, 'apply');
+      expect(codeOf(mapped)).toBe('STORE.FAILED');
+      expect(mapped.cause).toBe(error);
     });
   });
 });
@@ -89,7 +99,7 @@ describe('the JanusGraph store without a server', () => {
     it('gives up after the request timeout with a retryable STORE.UNAVAILABLE', async () => {
       const port = await listen(createServer(() => undefined));
       const store = createJanusGraphStore({ url: `ws://127.0.0.1:${port}/gremlin`, requestTimeoutMs: 300 });
-      expect(codeOf(await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: 'p', version: 1 }]).catch((e: unknown) => e))).toBe('STORE.UNAVAILABLE (retryable)');
+      expect(codeOf(await store.apply([{ kind: 'tombstone_vertex', label: 'person', id: 'p', version: 1, deletedAt: 0 }]).catch((e: unknown) => e))).toBe('STORE.UNAVAILABLE (retryable)');
       await store.close();
     });
   });

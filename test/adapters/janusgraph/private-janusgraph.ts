@@ -1,0 +1,45 @@
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { servicesRoot } from '../../../scripts/services/context.ts';
+import { janusgraph, janusgraphUrl } from '../../../scripts/services/janusgraph.ts';
+import { startService, stopService } from '../../../scripts/services/run-service.ts';
+import type { ServiceContext } from '../../../scripts/services/service.ts';
+import { initGraphSchema } from '../../../src/adapters/janusgraph/init-graph-schema.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * A JanusGraph of a test file's own, for tests that work on the whole graph or kill the server:
+ * the project's launcher on a free port with an empty data folder (`name` under the services
+ * folder), the schema in place; `stop` removes it again, so the run's shared server is never touched.
+ */
+export function privateJanusGraph(name: string) {
+  const ctx: ServiceContext = {
+    dir: join(servicesRoot(), name),
+    ports: { gremlin: 0 },
+    log: (message) => console.log(`private janusgraph: ${message}`),
+  };
+  return {
+    ctx,
+    async start(): Promise<string> {
+      Object.assign(ctx, { ports: { gremlin: await freePort() } });
+      await rm(join(ctx.dir, 'data'), { recursive: true, force: true });
+      await startService(janusgraph, ctx);
+      const url = janusgraphUrl(ctx.ports.gremlin ?? 0);
+      await initGraphSchema({ url });
+      return url;
+    },
+    async stop(): Promise<void> {
+      await stopService(janusgraph, ctx);
+      await rm(join(ctx.dir, 'data'), { recursive: true, force: true });
+    },
+  };
+}
