@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
+import { ChaosLastSequencer } from './test/support/chaos-last.sequencer.ts';
+import { suiteStack } from './test/support/suite-stack.ts';
 
 /**
  * Two projects, chosen by file suffix (see docs/adr/0001):
  * - unit: *.unit.test.ts, *.prop.test.ts, in-memory contract runs; no servers.
- * - integration: *.int.test.ts against real servers, which the global setup finds or starts.
+ * - integration: *.int.test.ts against real servers of the suite's own (docs/adr/0011), which
+ *   the global setup finds or starts. Its workers get the suite's REFRACT_SERVICES_DIR, ports
+ *   and server URLs, so nothing in a test falls back to a default port. Chaos tests, which
+ *   restart the servers, run last (ChaosLastSequencer) and alone (fileParallelism: false).
  */
 export default defineConfig({
   test: {
+    sequence: { sequencer: ChaosLastSequencer },
     projects: [
       {
         test: {
@@ -20,6 +26,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
           globalSetup: ['test/support/services.global-setup.ts'],
+          env: { ...suiteStack().env },
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -22,11 +22,14 @@ export function resolvePorts(def: ServiceDefinition, env: NodeJS.ProcessEnv = pr
   return ports;
 }
 
-/** The context a definition's prepare/spawn/probe run with; `ports` overrides env (e.g. a container's mapped ports). */
+/**
+ * The context a definition's prepare/spawn/probe run with. `ports` and `root` override the
+ * environment (a container's mapped ports; the test suite's own services folder).
+ */
 export function serviceContext(
   def: ServiceDefinition,
-  options: { log?: (message: string) => void; ports?: Readonly<Record<string, number>> } = {},
+  options: { log?: (message: string) => void; ports?: Readonly<Record<string, number>>; root?: string } = {},
 ): ServiceContext {
   const log = options.log ?? ((message: string) => console.log(`${def.name}: ${message}`));
-  return { dir: join(servicesRoot(), def.name), ports: options.ports ?? resolvePorts(def), log };
+  return { dir: join(options.root ?? servicesRoot(), def.name), ports: options.ports ?? resolvePorts(def), log };
 }

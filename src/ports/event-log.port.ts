@@ -8,7 +8,13 @@ export interface OutgoingMessage {
 
 /** A delivered message. `id` is opaque and only meaningful to the log that delivered it. */
 export interface ReceivedMessage {
+  /** This delivery, for ack and nack; a redelivered copy may carry another id. */
   readonly id: string;
+  /**
+   * Where the message sits on the log: the same at every delivery, in every process (Pulsar's
+   * message id). The in-flight journal counts crashes by it (docs/adr/0012).
+   */
+  readonly position: string;
   readonly topic: string;
   readonly key: string;
   readonly payload: Uint8Array;

@@ -10,8 +10,8 @@ import { persistently } from './persistently.ts';
 import { processBatch } from './process-batch.ts';
 import { errorText } from './retry.ts';
 
-/** A message's identity in the in-flight journal: stable across redeliveries. */
-export const journalId = (message: ReceivedMessage) => `${message.topic}\u0000${message.id}`;
+/** A message's identity in the in-flight journal: its place on the log, stable across deliveries and processes. */
+export const journalId = (message: ReceivedMessage) => message.position;
 
 /**
  * The projection runner for one leg: receive a batch → validate → project → one batched

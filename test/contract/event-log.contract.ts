@@ -62,6 +62,9 @@ export function eventLogContract(name: string, makeLog: () => Promise<{ log: Eve
         const second = await log.subscribe({ topics: [topic], subscription: 'contract-crash' });
         const rest = await receiveAll(second, 3);
         expect(rest.map(text).sort()).toEqual(taken.slice(2).map(text).sort());
+        // A message keeps its place on the log at every delivery: the in-flight journal relies on it.
+        expect(new Set(taken.map((m) => m.position)).size).toBe(5);
+        expect(rest.map((m) => m.position).sort()).toEqual(taken.slice(2).map((m) => m.position).sort());
         await second.ack(rest);
         await second.close();
       });

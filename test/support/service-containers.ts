@@ -38,7 +38,8 @@ function container(name: ServiceName): GenericContainer {
       // The image defaults to BerkeleyJE + Lucene: durable, as tests that restart it need.
       return new GenericContainer(`janusgraph/janusgraph:${JANUSGRAPH_VERSION}`)
         // SERIALIZABLE: concurrent get-or-create must not duplicate vertices (docs/adr/0009).
-        .withEnvironment({ JAVA_OPTIONS: '-Xms256m -Xmx768m', 'janusgraph.storage.berkeleyje.isolation-level': 'SERIALIZABLE' })
+        // No server-side timeout: its interrupt invalidates BerkeleyJE (docs/adr/0010).
+        .withEnvironment({ JAVA_OPTIONS: '-Xms256m -Xmx768m', 'janusgraph.storage.berkeleyje.isolation-level': 'SERIALIZABLE', 'gremlinserver.evaluationTimeout': '0' })
         .withWaitStrategy(Wait.forLogMessage(/Channel started at port 8182/));
     case 'opensearch':
       return new GenericContainer(`opensearchproject/opensearch:${OPENSEARCH_VERSION}`)

@@ -14,7 +14,7 @@ export interface MemoryEventLogOptions {
   readonly shuffle?: boolean;
 }
 
-type Stored = Omit<ReceivedMessage, 'redeliveryCount'>;
+type Stored = Omit<ReceivedMessage, 'redeliveryCount' | 'position'>;
 interface Delivery { readonly message: Stored; readonly count: number }
 interface SubState {
   readonly topics: readonly string[];
@@ -78,7 +78,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
       const prior = sub.inflight.get(d.message.id);
       sub.inflight.set(d.message.id, { count: Math.max(d.count, prior?.count ?? 0), consumer });
     }
-    return out.map((d) => ({ ...d.message, redeliveryCount: d.count }));
+    return out.map((d) => ({ ...d.message, position: d.message.id, redeliveryCount: d.count }));
   };
 
   const byId = new Map<string, Stored>();

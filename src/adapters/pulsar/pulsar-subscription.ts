@@ -102,7 +102,10 @@ export async function createPulsarSubscription(
         const id = `${topic?.full ?? ''}#${sequence++}`;
         outstanding.set(id, b);
         const { key, payload, properties, redeliveryCount, publishTime } = b.message;
-        return { id, topic: topic?.logical ?? '', key, payload, properties, redeliveryCount: Math.max(redeliveryCount, seen), publishTime };
+        return {
+          id, position: `${topic?.full ?? ''}@${b.message.messageId}`, topic: topic?.logical ?? '', key, payload, properties,
+          redeliveryCount: Math.max(redeliveryCount, seen), publishTime,
+        };
       });
     },
     ack: (messages) => settle(messages, 'ack'),
