@@ -27,7 +27,7 @@ describe('the projection runner', () => {
         fc.asyncProperty(
           bankingHistories.chain((events) => fc.tuple(fc.constant(events), deliveryPlan(events))),
           fc.constantFrom(...CRASH_STEPS),
-          fc.integer({ min: 1, max: 4 }),
+          fc.integer({ min: 1, max: 3 }),
           fc.boolean(),
           async ([events, plan], step, crashAt, landsFirst) => {
             const parts = embeddedParts({ seed: crashAt });
@@ -46,10 +46,11 @@ describe('the projection runner', () => {
             expect(new Set(lettered.map((l) => `${l.leg}:${l.key}`))).toEqual(new Set(['graph:broken', 'vector:broken']));
           },
         ),
-        { numRuns: 150 },
+        { numRuns: 200 },
       );
-      // The property is about crashes: every step must have killed the process several times.
-      for (const step of CRASH_STEPS) expect(deaths.get(step) ?? 0, step).toBeGreaterThan(3);
+      // The property is about crashes: most runs must die, and every step must have killed the process.
+      for (const step of CRASH_STEPS) expect(deaths.get(step) ?? 0, step).toBeGreaterThan(0);
+      expect([...deaths.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
     });
   });
 
