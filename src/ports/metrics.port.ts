@@ -8,7 +8,8 @@ export type CounterName =
   | 'embeddings_reused'
   | 'store_retries';
 
-export type HistogramName = 'batch_seconds' | 'batch_size';
+/** `freshness_seconds`: an event's publish time on the log → the moment its write is durable in the leg's store. */
+export type HistogramName = 'batch_seconds' | 'batch_size' | 'freshness_seconds';
 
 /** What the runner reports; adapters map it onto Prometheus or keep it in memory. */
 export interface Metrics {

@@ -52,6 +52,11 @@ export interface RunnerOptions {
   /** Graceful shutdown: the batch in hand is finished (or left unacked if its store is down). */
   readonly signal?: AbortSignal;
   readonly onBatch?: (leg: string, received: number) => void;
+  /**
+   * Called once a batch's writes are durable in the leg's store (before the ack), with the log's
+   * publish time of each message written (applied or stale) and the time it became durable.
+   */
+  readonly onDurable?: (leg: string, publishTimes: readonly number[], durableAt: number) => void;
   /** Called whenever the leg's health changes (healthy → degraded → healthy, or stopped). */
   readonly onHealth?: (leg: string, health: LegHealth) => void;
 }

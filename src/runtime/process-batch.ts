@@ -86,6 +86,8 @@ export async function processBatch<T extends Target>(
     onHold: context.onHold,
   }, [...commandsOf.keys()]);
 
+  reportFreshness(leg.name, deps, options, messages, [...commandsOf].filter(([i, commands]) => commands.length > 0 && !failures.some((f) => f.index === i)).map(([i]) => i));
+
   for (const failure of failures) {
     const message = messages[failure.index];
     if (message) dead.push(letterFor(leg.name, message, failure, options.itemAttempts));
@@ -97,6 +99,14 @@ export async function processBatch<T extends Target>(
     logger.warn(`${leg.name}: dead-lettered ${dead.length} of ${messages.length} messages`, { deadLettered: dead.length, codes: [...new Set(dead.map((d) => d.code))] });
   }
   await persistently(`${leg.name} ack`, () => deps.subscription.ack(messages), persist);
+}
+
+/** Freshness of each message whose write is now durable: publish time on the log → now. */
+function reportFreshness(legName: string, deps: RunnerDeps, options: RunnerOptions, messages: readonly ReceivedMessage[], written: readonly number[]): void {
+  const durableAt = deps.clock.now();
+  const publishTimes = written.flatMap((i) => messages[i]?.publishTime ?? []);
+  for (const publishTime of publishTimes) deps.metrics.observe('freshness_seconds', legName, Math.max(0, durableAt - publishTime) / 1000);
+  options.onDurable?.(legName, publishTimes, durableAt);
 }
 
 function record(

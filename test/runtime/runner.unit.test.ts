@@ -257,6 +257,25 @@ describe('the projection runner, on errors a store throws for a whole batch', ()
   });
 });
 
+describe('the projection runner, on freshness', () => {
+  describe('when a batch is written', () => {
+    it('reports the publish time of every message it wrote, once durable, and none for a dead letter', async () => {
+      const parts = embeddedParts();
+      await publishEvents(parts.log, events);
+      await parts.log.publish([{ topic: 'accounts', key: 'bad', payload: new TextEncoder().encode('{not json'), properties: {} }]);
+      const durable: { leg: string; count: number; lag: number }[] = [];
+      await runBothLegs(parts, {
+        onDurable: (leg, publishTimes, at) => durable.push({ leg, count: publishTimes.length, lag: Math.min(...publishTimes.map((t) => at - t)) }),
+      });
+      const graphWritten = durable.filter((d) => d.leg === 'graph');
+      expect(graphWritten.reduce((n, d) => n + d.count, 0)).toBe(events.length);
+      expect(graphWritten.every((d) => d.lag >= 0)).toBe(true);
+      // The vector leg writes nothing for accounts: no freshness to report.
+      expect(durable.filter((d) => d.leg === 'vector').reduce((n, d) => n + d.count, 0)).toBe(0);
+    });
+  });
+});
+
 describe('the vector sink', () => {
   describe('when a batch holds several versions older than the stored one', () => {
     it('counts each of them stale exactly once', async () => {
