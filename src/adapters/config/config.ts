@@ -17,6 +17,8 @@ export const configSchema = z.object({
   modelDir: z.string().min(1).default('.models/all-MiniLM-L6-v2'),
   /** `local`: the prepared modelDir, no network; `hub`: download from the model hub. */
   modelSource: z.enum(['local', 'hub']).default('local'),
+  /** all-MiniLM-L6-v2 as fp32 or int8 (about twice as fast, same paraphrase hits; docs/adr/0014). */
+  modelVariant: z.enum(['fp32', 'int8']).default('int8'),
   batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
   maxWaitMs: z.coerce.number().int().min(0).max(60_000).default(50),
   /** Attempts for one message on its own before it is dead-lettered (docs/adr/0012). */

@@ -53,7 +53,9 @@ export async function createEmbedder(config: RefractConfig): Promise<Embedder> {
       return createHashingEmbedder();
     case 'minilm': {
       const { createMiniLmEmbedder } = await import('../embedding/minilm-embedder.ts');
-      return createMiniLmEmbedder(config.modelSource === 'hub' ? { allowRemote: true } : { modelDir: config.modelDir });
+      const quantized = config.modelVariant === 'int8';
+      // In process: the worker-thread embedder did not pay end to end on the busy machine (docs/adr/0014).
+      return createMiniLmEmbedder(config.modelSource === 'hub' ? { allowRemote: true, quantized } : { modelDir: config.modelDir, quantized });
     }
   }
 }

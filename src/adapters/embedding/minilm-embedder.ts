@@ -3,8 +3,9 @@ import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/tran
 import { RefractError } from '../../domain/errors.ts';
 import type { Embedder } from '../../ports/embedder.port.ts';
 import { DEFAULT_MODEL_DIR, missingMiniLmFiles } from './minilm-model-files.ts';
+import { onnxSessionOptions, type OnnxThreading } from './onnx-session-options.ts';
 
-export interface MiniLmEmbedderConfig {
+export interface MiniLmEmbedderConfig extends OnnxThreading {
   /** A directory prepared by `npm run model:prepare`; wins over the hub when given. */
   readonly modelDir?: string;
   /** Load Xenova/all-MiniLM-L6-v2 from the model hub when no `modelDir` is given. */
@@ -61,7 +62,7 @@ async function loadPipeline(config: MiniLmEmbedderConfig, quantized: boolean): P
     if (missing.length > 0) {
       throw new RefractError('EMBEDDER.MODEL_MISSING',
         `The embedding model in ${dir} is missing or incomplete (no ${missing.join(', ')}). ` +
-        `Run \`npm run model:prepare${quantized ? ' -- --quantized' : ''}\` (or set REFRACT_MODEL_DIR to a prepared directory).`,
+        `Run \`npm run model:prepare\` (or set REFRACT_MODEL_DIR to a prepared directory).`,
         { modelDir: dir, missing });
     }
     // transformers.js resolves a local model as <localModelPath>/<model id>/<file>.
@@ -73,7 +74,8 @@ async function loadPipeline(config: MiniLmEmbedderConfig, quantized: boolean): P
   }
   const source = fromHub ? HUB_MODEL_ID : basename(dir);
   try {
-    return await pipeline('feature-extraction', source, { dtype: quantized ? 'q8' : 'fp32', device: 'cpu' });
+    return await pipeline('feature-extraction', source,
+      { dtype: quantized ? 'q8' : 'fp32', device: 'cpu', session_options: onnxSessionOptions(config) });
   } catch (error) {
     throw new RefractError(fromHub ? 'EMBEDDER.UNAVAILABLE' : 'EMBEDDER.MODEL_MISSING',
       fromHub
