@@ -64,6 +64,7 @@ export async function processBatch<T extends Target>(
       dead.push(deadLetter(leg.name, message, error));
       return;
     }
+    logger.debug('message received', { key: message.key, entity_id: event.entity_id, version: event.version, redeliveries: message.redeliveryCount });
     try {
       commandsOf.set(index, leg.projections.flatMap((p) => (p.handles.includes(event.entity_type) ? p.project(event) : [])));
     } catch (error) {

@@ -20,6 +20,12 @@ export interface GeneratorOptions {
   readonly duplicateShare?: number;
   /** Share of extra messages that are malformed, for the dead-letter path. */
   readonly malformedShare?: number;
+  /**
+   * Put before every entity id, references included. The same seed then yields the same
+   * events under ids of their own, so a second run on the same stores writes new entities
+   * instead of versions those stores already hold.
+   */
+  readonly idPrefix?: string;
 }
 
 export type { GeneratedMessage } from './generated-message.ts';
@@ -33,7 +39,7 @@ export function generateBankingEvents(options: GeneratorOptions): GeneratedMessa
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
   const uuid = () => uuidFrom(rnd);
   const counts = MIX.map(([type, share]) => [type, Math.max(1, Math.round(options.entities * share))] as const);
-  const ids = Object.fromEntries(counts.map(([type, n]) => [type, Array.from({ length: n }, (_, i) => `${type.slice(0, 3)}-${i + 1}`)])) as Record<BankingEntityType, string[]>;
+  const ids = Object.fromEntries(counts.map(([type, n]) => [type, Array.from({ length: n }, (_, i) => `${options.idPrefix ?? ''}${type.slice(0, 3)}-${i + 1}`)])) as Record<BankingEntityType, string[]>;
   const owners = [...ids.person.map((id) => ['person', id] as const), ...ids.company.map((id) => ['company', id] as const)];
 
   const make: Record<BankingEntityType, (id: string) => { payload: Record<string, unknown>; text?: string }> = {
@@ -51,7 +57,7 @@ export function generateBankingEvents(options: GeneratorOptions): GeneratedMessa
       const [city, country] = pick(V.CITIES);
       const c: Company = {
         legal_name: `${pick(V.COMPANY_WORDS)} ${pick(V.INDUSTRIES).split(' ')[0] ?? ''} ${pick(V.COMPANY_SUFFIXES)}`,
-        registration_number: `HRB-${id.slice(4)}`, industry: pick(V.INDUSTRIES), city, country,
+        registration_number: `HRB-${serial(id)}`, industry: pick(V.INDUSTRIES), city, country,
         founded_on: date(rnd, 1950, 2024), description: pick(V.COMPANY_TRAITS),
       };
       return { payload: c, text: `${c.legal_name}, a ${c.industry} company in ${c.city}; it ${c.description ?? ''}.` };
@@ -59,7 +65,7 @@ export function generateBankingEvents(options: GeneratorOptions): GeneratedMessa
     account: (id) => {
       const [type, owner] = pick(owners);
       const a: Account = {
-        iban: `DE${String(10 + Math.floor(rnd() * 89))}${id.slice(4).padStart(18, '0')}`, currency: pick(V.CURRENCIES),
+        iban: `DE${String(10 + Math.floor(rnd() * 89))}${serial(id).padStart(18, '0')}`, currency: pick(V.CURRENCIES),
         account_type: type === 'company' ? 'business' : pick(['current', 'savings'] as const), status: 'active',
         opened_at: timestamp(rnd, -2000), owner: { entity_type: type, entity_id: owner },
       };
@@ -136,6 +142,9 @@ function update(type: BankingEntityType, state: State, changeText: boolean, fres
 const textOfPerson = (p: Record<string, unknown>) => `${String(p['full_name'])}, ${String(p['occupation'])} in ${String(p['city'])}. ${str(p['description'])}`;
 const textOfCompany = (c: Record<string, unknown>) => `${String(c['legal_name'])}, a ${String(c['industry'])} company in ${String(c['city'])}; it ${str(c['description'])}.`;
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** The running number of an id (`per-12` → `12`), whatever prefix it carries. */
+const serial = (id: string) => id.slice(id.lastIndexOf('-') + 1);
 
 const date = (rnd: () => number, from: number, to: number) =>
   new Date(Date.UTC(from + Math.floor(rnd() * (to - from)), Math.floor(rnd() * 12), 1 + Math.floor(rnd() * 28))).toISOString().slice(0, 10);

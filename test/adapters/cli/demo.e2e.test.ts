@@ -11,11 +11,13 @@ describe('refract demo', () => {
         env: { ...process.env, FORCE_COLOR: '0' },
       });
       expect(stderr).toMatch(/graph: \d+\/\d+ \(100%\)/);
+      const prefix = /ids prefixed "(demo-[0-9a-f]{6}-)", fresh for this run/.exec(stdout)?.[1];
+      expect(prefix).toBeDefined();
       expect(stdout).toMatch(/published\s+\d+ messages in [\d.]+ s: \d+ events\/s/);
       expect(stdout).toMatch(/graph\s+leg\s+received \d+, applied \d+, stale \d+, dead-lettered [1-9]\d*/);
       expect(stdout).toMatch(/embeddings\s+computed [1-9]\d*, reused [1-9]\d*/);
       expect(stdout).toMatch(/read models\s+[1-9]\d* vertices, [1-9]\d* edges, [1-9]\d* vector documents/);
-      expect(stdout).toMatch(/\n {2}1\. .+ \(per-\d+\), .+ score \d\.\d{3}/);
+      expect(stdout).toMatch(new RegExp(`\\n {2}1\\. .+ \\(${prefix ?? ''}per-\\d+\\), .+ score \\d\\.\\d{3}`));
       expect(stdout).toMatch(/\n {2}2\. /);
     });
   });

@@ -44,4 +44,21 @@ describe('generateBankingEvents', () => {
       }
     });
   });
+
+  describe('when given an id prefix', () => {
+    const plain = generateBankingEvents(options);
+    const prefixed = generateBankingEvents({ ...options, idPrefix: 'run-7f3a-' });
+    const text = (m: { payload: Uint8Array }) => Buffer.from(m.payload).toString();
+
+    it('puts it before every entity id and every reference, and changes nothing else', () => {
+      expect(prefixed.map((m) => text(m).replaceAll('"run-7f3a-', '"'))).toEqual(plain.map(text));
+      for (const m of prefixed.filter((p) => p.event)) {
+        expect(m.key).toBe(m.event!.entity_id);
+        expect(m.event!.entity_id.startsWith('run-7f3a-')).toBe(true);
+        for (const value of Object.values(m.event!.payload)) {
+          if (typeof value === 'object' && value && 'entity_id' in value) expect(String(value.entity_id).startsWith('run-7f3a-')).toBe(true);
+        }
+      }
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import type { EntityEvent } from '../../../src/domain/index.ts';
-import { topicFor } from '../../../src/domain/index.ts';
 import { generateBankingEvents } from '../../../src/adapters/synthetic/banking-generator.ts';
 import type { OutgoingMessage } from '../../../src/ports/index.ts';
+import { messageOf as message, withPrefix } from '../../support/prefixed-events.ts';
 import { seeded } from './seeded.ts';
 
 /** What a chaos run publishes, and the events the oracle folds (ids without the run's prefix). */
@@ -33,17 +33,4 @@ export function chaosEvents(seed: number, entities: number, prefix: string): Cha
     lateCopies: late.length,
     deletes: events.filter((e) => e.event_type === 'delete').length,
   };
-}
-
-function withPrefix(event: EntityEvent, prefix: string): EntityEvent {
-  const payload = Object.fromEntries(Object.entries(event.payload).map(([key, value]) => [key, isReference(value) ? { ...value, entity_id: prefix + value.entity_id } : value]));
-  return { ...event, entity_id: prefix + event.entity_id, payload };
-}
-
-function isReference(value: unknown): value is { entity_type: string; entity_id: string } {
-  return typeof value === 'object' && value !== null && 'entity_id' in value && 'entity_type' in value;
-}
-
-function message(event: EntityEvent): OutgoingMessage {
-  return { topic: topicFor(event.entity_type), key: event.entity_id, payload: new TextEncoder().encode(JSON.stringify(event)), properties: {} };
 }

@@ -10,15 +10,15 @@ import { createPulsarEventLog } from '../../../src/adapters/pulsar/pulsar-event-
 import type { EventLog, OutgoingMessage } from '../../../src/ports/index.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { expectedDocuments, expectedGraph } from '../../support/oracle.ts';
-import { deadLetterCount, runnerConsumes, type RunNamespace } from './subscription-stats.ts';
+import { deadLetterCount, runnerConsumes, type RunNamespace } from '../../support/subscription-stats.ts';
 import { chaosEvents } from './chaos-events.ts';
 import { chaosPlan, describeAction } from './chaos-plan.ts';
-import { cleanUpRun } from './clean-up.ts';
-import { differences } from './differences.ts';
-import { startRunner, type RunnerProcess } from './runner-process.ts';
+import { cleanUpRun } from '../../support/clean-up.ts';
+import { differences } from '../../support/differences.ts';
+import { startRunner, type RunnerProcess } from '../../support/runner-process.ts';
 import { chaosSeed } from './seeded.ts';
 import { ensureServersUp, launcherContext, restartServer } from './server-restart.ts';
-import { graphState, vectorState } from './store-readback.ts';
+import { graphState, vectorState } from '../../support/store-readback.ts';
 
 /**
  * `refract run` as a process on the real servers, under chaos: a few thousand generated events

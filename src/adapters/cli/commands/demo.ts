@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { loadConfig } from '../../config/config.ts';
 import { buildContainer, resolvePipeline, type Pipeline } from '../../container/container.ts';
@@ -16,6 +17,7 @@ interface DemoFlags {
   k: string;
   duplicates: string;
   malformed: string;
+  idPrefix?: string;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -27,7 +29,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--query <text>', 'text to find similar persons for', 'a nurse who looks after sick children')
     .option('--k <n>', 'how many similar persons', '3')
     .option('--duplicates <share>', 'share of events published twice', '0.02')
-    .option('--malformed <share>', 'share of extra malformed events', '0.005');
+    .option('--malformed <share>', 'share of extra malformed events', '0.005')
+    .option('--id-prefix <prefix>', 'put before every entity id (default: a fresh one per run; give an earlier run\'s to publish its ids again, "" for none)');
   adapterFlags(command).action(async (flags: DemoFlags & Record<string, unknown>) => {
     // The demo prints its own summary; its log shows only errors unless asked for more.
     const config = loadConfig({ logLevel: process.env.REFRACT_LOG_LEVEL ?? 'error', ...configFlags(flags) });
@@ -44,9 +47,11 @@ export function registerDemoCommand(program: Command): void {
 async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
   const say = (line = '') => process.stdout.write(`${line}\n`);
   say(`Refract demo: event log=${p.config.eventLog} graph=${p.config.graph} vectors=${p.config.vectors} embedder=${p.embedder.modelId}`);
+  const ids = demoIds(flags.idPrefix);
+  say(ids.line);
   const messages = generateBankingEvents({
     seed: Number(flags.seed), entities: Number(flags.entities),
-    duplicateShare: Number(flags.duplicates), malformedShare: Number(flags.malformed),
+    duplicateShare: Number(flags.duplicates), malformedShare: Number(flags.malformed), idPrefix: ids.prefix,
   });
   say(`generated ${messages.length} messages for ${flags.entities} entities (seed ${flags.seed})`);
   const progress = createProgress();
@@ -91,6 +96,21 @@ async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
   say();
   say(`Query: the ${k} persons most like "${flags.query}", their accounts, and who their latest payments went to`);
   printAnswers(say, await similarPersonsWithMoneyTrail(p, flags.query, k));
+}
+
+/**
+ * The ids a demo run publishes under. The same seed always yields the same events, so on
+ * servers that keep their data a second run with the same ids would find every version already
+ * there and count it all stale. By default each run takes a fresh prefix and writes new
+ * entities; reusing one is a choice, and shows the version guard at work.
+ */
+export function demoIds(given: string | undefined, fresh: () => string = () => randomUUID().slice(0, 6)): { prefix: string; line: string } {
+  if (given !== undefined) {
+    const named = given === '' ? 'ids without a prefix' : `ids prefixed "${given}"`;
+    return { prefix: given, line: `${named}, as asked: what an earlier run already published under them counts as stale, not applied again` };
+  }
+  const prefix = `demo-${fresh()}-`;
+  return { prefix, line: `ids prefixed "${prefix}", fresh for this run (--id-prefix ${prefix} publishes the same ids again: then every event counts as stale)` };
 }
 
 function printAnswers(say: (line?: string) => void, answers: readonly PersonAnswer[]): void {

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/config.ts';
 import { buildContainer, resolvePipeline } from '../../container/container.ts';
 import { prepareServers } from '../../container/prepare-servers.ts';
 import { adapterFlags, configFlags } from './shared-flags.ts';
+import { legProgress } from './run-progress.ts';
 import { runBothLegs } from './run-legs.ts';
 
 /**
@@ -26,15 +27,15 @@ export function registerRunCommand(program: Command): void {
       };
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
-      let processed = 0;
+      const progress = legProgress(['graph', 'vector']);
       logger.info('both legs running', { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder });
       try {
         const stats = await runBothLegs(p, {
           stopWhenDrained: flags['untilDrained'] === true,
           signal: controller.signal,
           onBatch: (leg, n) => {
-            processed += n;
-            if (processed % 10_000 < n) logger.info(`${processed} messages processed so far`, { leg, processed });
+            const line = progress.add(leg, n);
+            if (line) logger.info(line, { received: progress.received() });
           },
           onHealth: (leg, health) => {
             if (health.state === 'healthy') logger.info(`${leg} leg healthy again`, { leg, health: health.state });

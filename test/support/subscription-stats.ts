@@ -1,6 +1,6 @@
-import { BANKING_TOPIC_NAMES } from '../../../src/domain/index.ts';
+import { BANKING_TOPIC_NAMES } from '../../src/domain/index.ts';
 
-/** Where a chaos run's topics live. */
+/** Where a test run's topics live (a tenant and namespace of its own). */
 export interface RunNamespace {
   readonly webUrl: string;
   readonly tenant: string;

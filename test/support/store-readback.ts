@@ -1,11 +1,11 @@
-import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
-import { createOpenSearchVectorStore } from '../../../src/adapters/opensearch/opensearch-vector-store.ts';
-import { DEFAULT_INDEX_PREFIX } from '../../../src/adapters/opensearch/index-names.ts';
-import { gremlinClient } from '../../support/gremlin-client.ts';
-import { listedGraphStore, listedVectorStore } from '../../support/listed-stores.ts';
-import type { ExpectedDocument, ExpectedVertex } from '../../support/oracle.ts';
-import { prefixedGraphStore } from '../../support/prefixed-graph-store.ts';
-import { graphSnapshot, vectorSnapshot } from '../../support/snapshots.ts';
+import { createJanusGraphStore } from '../../src/adapters/janusgraph/janusgraph-graph-store.ts';
+import { createOpenSearchVectorStore } from '../../src/adapters/opensearch/opensearch-vector-store.ts';
+import { DEFAULT_INDEX_PREFIX } from '../../src/adapters/opensearch/index-names.ts';
+import { gremlinClient } from './gremlin-client.ts';
+import { listedGraphStore, listedVectorStore } from './listed-stores.ts';
+import type { ExpectedDocument, ExpectedVertex } from './oracle.ts';
+import { prefixedGraphStore } from './prefixed-graph-store.ts';
+import { graphSnapshot, vectorSnapshot } from './snapshots.ts';
 
 /**
  * The run's state in both stores, in the oracle's shape and without the run's prefix. Reads the

@@ -1,20 +1,32 @@
-import { DEFAULT_INDEX_PREFIX } from '../../../src/adapters/opensearch/index-names.ts';
-import { dropNamespace } from '../../../src/adapters/pulsar/drop-namespace.ts';
-import { createPulsarAdmin } from '../../../src/adapters/pulsar/pulsar-admin.ts';
-import { gremlinClient } from '../../support/gremlin-client.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_INDEX_PREFIX } from '../../src/adapters/opensearch/index-names.ts';
+import { dropNamespace } from '../../src/adapters/pulsar/drop-namespace.ts';
+import { createPulsarAdmin } from '../../src/adapters/pulsar/pulsar-admin.ts';
+import { gremlinClient } from './gremlin-client.ts';
 import type { RunNamespace } from './subscription-stats.ts';
 
-/** Removes what a chaos run wrote: its Pulsar namespace, its vertices and its documents (all under its own names). */
+/** Removes what a test run wrote: its Pulsar namespace, its vertices and its documents (all under its own names). */
 export async function cleanUpRun(run: { where: RunNamespace; gremlinUrl: string; opensearchUrl: string; prefix: string }): Promise<void> {
   const { where, prefix } = run;
   await dropNamespace(createPulsarAdmin(where.webUrl), where.tenant, where.namespace);
-  const { g, TextP, close } = gremlinClient(run.gremlinUrl);
-  try {
-    await g.V().has('entity_id', TextP.startingWith(prefix)).drop().iterate();
-  } finally {
-    await close();
-  }
+  await dropVerticesUnder(run.gremlinUrl, prefix);
   for (const index of ['person', 'company']) await deleteDocumentsUnder(run.opensearchUrl, `${DEFAULT_INDEX_PREFIX}${index}`, prefix);
+}
+
+/** One large drop may time out on a BerkeleyJE lock while other clients write to the server: it is tried again. */
+async function dropVerticesUnder(gremlinUrl: string, prefix: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { g, TextP, close } = gremlinClient(gremlinUrl);
+    try {
+      await g.V().has('entity_id', TextP.startingWith(prefix)).drop().iterate();
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+    } finally {
+      await close();
+    }
+    await sleep(2_000);
+  }
 }
 
 /** The embedded node has no reindex module, so no `_delete_by_query`: find the ids, then one `_bulk` of deletes. */
