@@ -3,6 +3,7 @@ import { isRefractError } from '../../domain/index.ts';
 import { registerDeadLettersCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGraphCommands } from './commands/graph.ts';
+import { registerLoadCommand } from './commands/load.ts';
 import { registerPublishCommand } from './commands/publish.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerTopicsCommands } from './commands/topics.ts';
@@ -18,6 +19,7 @@ registerTopicsCommands(program);
 registerPublishCommand(program);
 registerDeadLettersCommands(program);
 registerVectorsCommands(program);
+registerLoadCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = isRefractError(error) ? ` [${error.code}]` : '';
