@@ -9,6 +9,12 @@ import { isRefractError, RefractError, type ErrorCode } from '../../domain/index
 const CONFLICT = /PermanentLockingException|TemporaryLockingException|LockingException|LockConflictException|LockTimeoutException|DeadlockException/;
 /** JanusGraph's fixed wording for a unique-index clash from a concurrent get-or-create. */
 const CONFLICT_PHRASES = /violates a uniqueness constraint \[|Local lock contention|Expected value mismatch for/;
+/**
+ * The whole answer when another process's schema bootstrap closed the transaction ours ran in
+ * (several runners starting at once on a fresh graph): matched as the entire message, so no
+ * quoted event value can imitate it. The bootstrap is idempotent; trying again finds its work done.
+ */
+const CLOSED_BY_OTHERS = /^Server error: The transaction has already been closed \(\d+\)$/;
 /** The server is busy: its executor queue is full. */
 const OVERLOADED = /RejectedExecutionException/;
 /** The backend or the evaluation gave up for now. */
@@ -56,7 +62,7 @@ export function toStoreError(error: unknown, operation: string): RefractError {
     new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
   if (status) {
     if (REQUEST_REFUSED.has(status.code)) return wrap('CONFIG.INVALID');
-    if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${message}\n${status.details}`)) return wrap('STORE.CONFLICT');
+    if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${message}\n${status.details}`) || CLOSED_BY_OTHERS.test(message)) return wrap('STORE.CONFLICT');
     if (status.code === STATUS.tooManyRequests || OVERLOADED.test(status.classes)) return wrap('STORE.OVERLOADED');
     if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(status.classes)) return wrap('STORE.UNAVAILABLE');
     if (status.outermost !== undefined && DATA_REFUSED.has(status.outermost)) return wrap('STORE.REJECTED');

@@ -11,7 +11,10 @@ export interface PinoLoggerOptions {
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 export const redactUrls = (text: string): string => text.replace(USERINFO, '$1***@');
 
-/** Structured logs to stderr: JSON off a terminal, pretty on one; credentials redacted. */
+/**
+ * Structured logs to stderr: JSON off a terminal, pretty on one; credentials redacted. Written
+ * synchronously, so a command's last log lines come before its exit message, in order.
+ */
 export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
   const pretty = options.pretty ?? process.stderr.isTTY;
   const base = pino(
@@ -22,7 +25,7 @@ export function createPinoLogger(options: PinoLoggerOptions = {}): Logger {
     },
     pretty
       ? pino.transport({ target: 'pino-pretty', options: { destination: 2, colorize: true, ignore: 'pid,hostname' } })
-      : pino.destination(2),
+      : pino.destination({ dest: 2, sync: true }),
   );
   return wrap(base);
 }

@@ -20,6 +20,13 @@ describe('toStoreError', () => {
       expect(codeOf(toStoreError(serverError(500, commit, ['org.janusgraph.core.JanusGraphException'], `x\nCaused by: org.janusgraph.diskstorage.locking.PermanentLockingException: Local lock contention\n\tat a.b(C.java:1)`), 'apply'))).toBe('STORE.CONFLICT (retryable)');
       expect(codeOf(toStoreError(serverError(597, 'Adding this property for key [entity_id] and value [a-1] violates a uniqueness constraint [byEntityIdUnique]'), 'apply'))).toBe('STORE.CONFLICT (retryable)');
     });
+
+    it('is a retryable STORE.CONFLICT when another process\u2019s schema bootstrap closed the transaction, and only for that exact answer', () => {
+      // As three runners starting at once on a fresh graph saw it during `graph init`.
+      expect(codeOf(toStoreError(serverError(597, 'The transaction has already been closed', ['java.lang.IllegalArgumentException']), 'schema init'))).toBe('STORE.CONFLICT (retryable)');
+      const quoted = 'Value [The transaction has already been closed] is not an instance of the expected data type for property key [note]';
+      expect(codeOf(toStoreError(serverError(597, quoted, ['java.lang.IllegalArgumentException']), 'apply'))).toBe('STORE.REJECTED');
+    });
   });
 
   describe('when the server is overloaded or slow', () => {
