@@ -61,7 +61,7 @@ export interface RunnerOptions {
   readonly onHealth?: (leg: string, health: LegHealth) => void;
 }
 
-export const DEFAULT_TOLERANCE: Tolerance = { maxFailedShare: 0.5, minFailed: 5 };
+const DEFAULT_TOLERANCE: Tolerance = { maxFailedShare: 0.5, minFailed: 5 };
 
 export const DEFAULT_RUNNER_OPTIONS: Omit<RunnerOptions, 'retry'> = {
   batchSize: 100,

@@ -1,6 +1,6 @@
 import { decodeEvent, RefractError, type EntityEvent } from '../domain/index.ts';
 import type { Target, TargetCommands } from '../projections/projection.ts';
-import type { DeadLetter, ReceivedMessage } from '../ports/index.ts';
+import type { DeadLetter, Logger, ReceivedMessage } from '../ports/index.ts';
 import { applyIsolated, type ItemFailure } from './apply-isolated.ts';
 import { deadLetter } from './dead-letter.ts';
 import type { HealthTracker } from './leg-health.ts';
@@ -12,6 +12,8 @@ import type { SinkResult } from './sink.ts';
 
 export interface BatchContext {
   readonly health: HealthTracker;
+  /** The leg's logger (already bound to the leg's name). */
+  readonly logger: Logger;
   /** The batch now waits on a store or the log: a crash from here on is not the messages' fault. */
   readonly onHold: () => Promise<void>;
 }
@@ -33,7 +35,7 @@ export async function processBatch<T extends Target>(
   context: BatchContext,
 ): Promise<void> {
   const { metrics } = deps;
-  const logger = deps.logger.child({ leg: leg.name });
+  const { logger } = context;
   stats.received += messages.length;
   metrics.count('events_received', leg.name, messages.length);
   metrics.count('events_redelivered', leg.name, messages.filter((m) => m.redeliveryCount > 0).length);

@@ -32,7 +32,7 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
     const ids = messages.map(journalId);
     await journal.begin(ids);
     try {
-      await processBatch(leg, deps, options, messages, stats, { health, onHold: () => journal.end(ids) });
+      await processBatch(leg, deps, options, messages, stats, { health, logger, onHold: () => journal.end(ids) });
     } finally {
       // Reached unless the process dies: ending in an error or an abort is no crash.
       await journal.end(ids);
@@ -51,13 +51,19 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
         continue;
       }
       const started = clock.now();
-      const crashedOften = messages.filter((m) => journal.crashes(journalId(m)) >= options.maxCrashes);
-      const suspects = messages.filter((m) => { const n = journal.crashes(journalId(m)); return n > 0 && n < options.maxCrashes; });
-      const rest = messages.filter((m) => journal.crashes(journalId(m)) === 0);
+      const crashedOften: ReceivedMessage[] = [];
+      const suspects: { message: ReceivedMessage; crashes: number }[] = [];
+      const rest: ReceivedMessage[] = [];
+      for (const message of messages) {
+        const crashes = journal.crashes(journalId(message));
+        if (crashes >= options.maxCrashes) crashedOften.push(message);
+        else if (crashes > 0) suspects.push({ message, crashes });
+        else rest.push(message);
+      }
       if (crashedOften.length) await isolateCrashers(leg.name, deps, options, crashedOften, stats, persist);
-      for (const suspect of suspects) {
-        logger.warn(`${leg.name}: message ${suspect.key} was in flight when the process died ${journal.crashes(journalId(suspect))} time(s); working on it alone`, { key: suspect.key });
-        await isolation.exclusive(() => work([suspect]));
+      for (const { message, crashes } of suspects) {
+        logger.warn(`${leg.name}: message ${message.key} was in flight when the process died ${crashes} time(s); working on it alone`, { key: message.key });
+        await isolation.exclusive(() => work([message]));
       }
       if (rest.length) await isolation.shared(() => work(rest));
       stats.batches += 1;

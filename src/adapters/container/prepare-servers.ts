@@ -20,7 +20,7 @@ export async function prepareServers(config: RefractConfig, retry: OneShotRetry 
   if (config.graph === 'janusgraph') {
     const { initGraphSchema } = await import('../janusgraph/init-graph-schema.ts');
     const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl }));
-    done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, entity_id index ${report.index}`);
+    done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, indices ${report.index}`);
   }
   return done;
 }

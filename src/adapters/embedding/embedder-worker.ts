@@ -3,8 +3,8 @@ import type { Embedder } from '../../ports/embedder.port.ts';
 import { toFailure, type EmbedderWorkerData, type FromWorker, type ToWorker } from './worker-protocol.ts';
 
 /**
- * Runs inside the worker thread: builds the embedder named in workerData, then answers one
- * request at a time. Inference blocks this thread, never the host's event loop.
+ * Runs inside the worker thread: builds the embedder named in workerData, then passes each request to the
+ * model as it arrives (nothing caps them here). Inference blocks this thread, never the host's event loop.
  */
 const port = parentPort;
 if (port === null) throw new Error('embedder-worker.ts must run in a worker thread');

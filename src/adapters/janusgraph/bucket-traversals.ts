@@ -1,4 +1,5 @@
 import { SYSTEM_KEYS } from './graph-schema.ts';
+import { orDefault } from './graph-reads.ts';
 import { __, order, P, type GraphTraversal, type GraphTraversalSource } from './gremlin-driver.ts';
 
 const { id: ID, version: VERSION, deleted: DELETED, bucket: BUCKET, deletedAt: DELETED_AT } = SYSTEM_KEYS;
@@ -8,9 +9,6 @@ const { id: ID, version: VERSION, deleted: DELETED, bucket: BUCKET, deletedAt: D
  * bucket indices (equality on each bucket, docs/adr/0010), never by a scan of the graph. Each
  * answers `seen`, the vertices it read, so the caller can size the next range.
  */
-
-/** Reads a key defensively: a vertex written by another tool may lack the system keys. */
-const orDefault = (key: string, fallback: unknown) => __.values(key).fold().coalesce(__.unfold(), __.constant(fallback));
 
 /** Live vertices (placeholders included) of these buckets and the edges they own. */
 export const countBuckets = (g: GraphTraversalSource, buckets: readonly number[]): GraphTraversal =>

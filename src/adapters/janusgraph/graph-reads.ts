@@ -7,7 +7,7 @@ import { __, P, t, type GraphTraversal, type GraphTraversalSource } from './grem
 const { id: ID, version: VERSION, deleted: DELETED, deletedAt: DELETED_AT } = SYSTEM_KEYS;
 
 /** Reads a key defensively: a vertex written by another tool may lack the system keys. */
-const orDefault = (key: string, fallback: unknown) => __.values(key).fold().coalesce(__.unfold(), __.constant(fallback));
+export const orDefault = (key: string, fallback: unknown) => __.values(key).fold().coalesce(__.unfold(), __.constant(fallback));
 
 /** Vertices by entity_id through the unique index, each with its owned edges. */
 export const getVertices = (g: GraphTraversalSource, ids: readonly string[]): GraphTraversal =>

@@ -52,7 +52,7 @@ export async function initGraphSchema(config: SchemaInitConfig): Promise<SchemaR
     const waiting = Object.entries(indices).filter(([, status]) => status !== 'ENABLED');
     if (waiting.length > 0) {
       const list = waiting.map(([name, status]) => `${name} is ${status}`).join(', ');
-      throw new RefractError('STORE.UNAVAILABLE', `index ${list}, not ENABLED yet; run init again`, { indices });
+      throw new RefractError('STORE.UNAVAILABLE', `index ${list}, not ENABLED yet`, { indices });
     }
     return { created, present, indices, index: 'ENABLED' };
   } finally {

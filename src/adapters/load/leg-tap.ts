@@ -21,12 +21,11 @@ export interface LegActivity {
 const empty = (): LegActivity => ({ durable: [], processed: 0, applied: 0, deadLettered: 0 });
 
 /**
- * Listens to what the runner reports through its Metrics port, passing every call on to the
- * real Metrics. `freshness_seconds` is the runner's own measure of freshness (publish time on
- * the log → the write durable in the store), observed at the moment of durability, so the
- * publish time is recovered as now − freshness. `onBatch` counts the acked messages.
+ * Listens to what the runner reports: applied and dead-lettered counts through its Metrics port
+ * (every call is passed on to the real Metrics), freshness through `onDurable` (publish time on
+ * the log → the write durable in the store), acked messages through `onBatch`.
  */
-export function createLegTap(inner: Metrics, now: () => number = Date.now) {
+export function createLegTap(inner: Metrics) {
   let current: Record<LegName, LegActivity> = { graph: empty(), vector: empty() };
   const isLeg = (leg: string): leg is LegName => leg === 'graph' || leg === 'vector';
   const metrics: Metrics = {
@@ -36,14 +35,16 @@ export function createLegTap(inner: Metrics, now: () => number = Date.now) {
       if (name === 'events_applied') current[leg].applied += value;
       if (name === 'events_dead_lettered') current[leg].deadLettered += value;
     },
-    observe(name: HistogramName, leg: string, value: number) {
-      inner.observe(name, leg, value);
-      if (name === 'freshness_seconds' && isLeg(leg)) current[leg].durable.push({ publishedAt: now() - value * 1000, seconds: value });
-    },
+    observe: (name: HistogramName, leg: string, value: number) => inner.observe(name, leg, value),
     heartbeat: (leg, at) => inner.heartbeat(leg, at),
   };
   return {
     metrics,
+    /** The runner's `onDurable`: each message's publish time on the log and when its write became durable. */
+    onDurable(leg: string, publishTimes: readonly number[], durableAt: number) {
+      if (!isLeg(leg)) return;
+      for (const publishedAt of publishTimes) current[leg].durable.push({ publishedAt, seconds: Math.max(0, durableAt - publishedAt) / 1000 });
+    },
     onBatch(leg: string, received: number) {
       if (isLeg(leg)) current[leg].processed += received;
     },

@@ -1,4 +1,5 @@
 import { CURRENT_SCHEMA_VERSION, topicFor, type BankingEntityType, type EntityEvent } from '../../domain/index.ts';
+import { uuidFrom } from '../synthetic/banking-generator.ts';
 import type { OutgoingMessage } from '../../ports/index.ts';
 import { seededRandom } from '../memory/seeded-random.ts';
 import { createPayloadMaker, type Drawn } from './load-payloads.ts';
@@ -52,7 +53,7 @@ export function createLoadEventSource(options: LoadEventSourceOptions) {
   const any = (pool: readonly number[]) => pool[Math.floor(rnd() * pool.length)] as number;
 
   const eventFor = (i: number, kind: 'create' | 'update' | 'delete', state: Drawn | undefined, now: number): EntityEvent => ({
-    event_id: uuid(rnd), event_type: kind, entity_type: types[i] as BankingEntityType, entity_id: ids[i] as string,
+    event_id: uuidFrom(rnd), event_type: kind, entity_type: types[i] as BankingEntityType, entity_id: ids[i] as string,
     version: (versions[i] = (versions[i] ?? 0) + 1), occurred_at: new Date(now).toISOString(),
     payload: kind === 'delete' || !state ? {} : state.payload,
     ...(kind !== 'delete' && state?.text ? { text_for_embedding: state.text } : {}),
@@ -117,12 +118,4 @@ export function createLoadEventSource(options: LoadEventSourceOptions) {
       return out;
     },
   };
-}
-
-function uuid(rnd: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = (8 + Math.floor(rnd() * 4)).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -40,7 +40,6 @@ export function createLoadPublisher(log: EventLog, take: (n: number) => Outgoing
       return out;
     },
     totalPersisted: () => totalPersisted,
-    inFlight: () => inFlight.size,
     lastError: () => lastError,
     settle: async () => {
       while (inFlight.size) await Promise.all([...inFlight]);

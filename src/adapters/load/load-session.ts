@@ -44,7 +44,7 @@ export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { back
   const stopLegs = new AbortController();
   const stopPublishing = new AbortController();
   let error: string | undefined;
-  const legs = runBothLegs({ ...p, metrics: tap.metrics }, { stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch })
+  const legs = runBothLegs({ ...p, metrics: tap.metrics }, { stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch, onDurable: tap.onDurable })
     .catch((e: unknown) => {
       error = e instanceof Error ? e.message : String(e);
       stopPublishing.abort();
@@ -89,7 +89,7 @@ export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { back
 }
 
 /** Percentiles of the writes whose events were published between `from` and `to`. */
-export function freshnessOf(durable: Readonly<Record<LegName, DurableLog>>, from: number, to: number): Record<LegName, Percentiles | null> {
+function freshnessOf(durable: Readonly<Record<LegName, DurableLog>>, from: number, to: number): Record<LegName, Percentiles | null> {
   return Object.fromEntries(LEGS.map((leg) => {
     const d = durable[leg];
     return [leg, percentiles(d.seconds.filter((_, i) => (d.publishedAt[i] as number) >= from && (d.publishedAt[i] as number) < to))];

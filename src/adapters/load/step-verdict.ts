@@ -44,7 +44,7 @@ export function stepVerdict(rate: number, samples: readonly LoadSample[], bounds
 }
 
 /** Least-squares slope of y over x; 0 with fewer than two points. */
-export function slope(x: readonly number[], y: readonly number[]): number {
+function slope(x: readonly number[], y: readonly number[]): number {
   const n = Math.min(x.length, y.length);
   if (n < 2) return 0;
   const mx = x.slice(0, n).reduce((a, b) => a + b, 0) / n;

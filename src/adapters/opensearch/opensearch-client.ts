@@ -1,7 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
 
 /** How long one request may take before it counts as the server not answering. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The client every OpenSearch request of Refract goes through. Each request has a deadline
@@ -11,13 +11,4 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  */
 export function createOpenSearchClient(node: string, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Client {
   return new Client({ node, requestTimeout: requestTimeoutMs, maxRetries: 0 });
-}
-
-/** The node's scheme, host and port: what a message may name, never the credentials in the URL. */
-export function serverName(node: string): string {
-  try {
-    return new URL(node).origin;
-  } catch {
-    return '(an invalid URL)';
-  }
 }

@@ -2,7 +2,8 @@ import type { VectorStore } from '../../ports/index.ts';
 import { createBulkWriter } from './bulk-write.ts';
 import { DEFAULT_INDEX_PREFIX, vectorIndexNames } from './index-names.ts';
 import { initVectorIndices } from './init-vector-indices.ts';
-import { createOpenSearchClient, serverName } from './opensearch-client.ts';
+import { serverOrigin } from '../shared/server-origin.ts';
+import { createOpenSearchClient } from './opensearch-client.ts';
 import { createRefresher, type RefreshPolicy } from './refresh-policy.ts';
 import { createVectorReads } from './vector-reads.ts';
 
@@ -49,7 +50,7 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
 
   return {
     ...createVectorReads(client, aliasOf, refresher),
-    write: createBulkWriter({ client, server: serverName(config.node), aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
+    write: createBulkWriter({ client, server: serverOrigin(config.node), aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
     close: () => client.close(),
   };
 }

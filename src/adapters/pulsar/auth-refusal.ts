@@ -1,4 +1,5 @@
 import { RefractError } from '../../domain/index.ts';
+import { serverOrigin } from '../shared/server-origin.ts';
 
 /** 401 and 403: the broker will not let Refract in. No retry fixes that; an operator does. */
 export const isAuthRefusal = (status: number): boolean => status === 401 || status === 403;
@@ -17,11 +18,3 @@ export function authRefusal(url: string, what: string, status: number, reason: s
   );
 }
 
-/** Scheme, host and port: what a message may say about a server, never a URL's credentials. */
-export function serverOrigin(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return '(an invalid URL)';
-  }
-}

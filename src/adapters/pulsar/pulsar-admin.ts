@@ -1,5 +1,6 @@
 import { RefractError } from '../../domain/index.ts';
-import { authRefusal, isAuthRefusal, serverOrigin } from './auth-refusal.ts';
+import { serverOrigin } from '../shared/server-origin.ts';
+import { authRefusal, isAuthRefusal } from './auth-refusal.ts';
 
 export interface AdminAnswer {
   readonly status: number;

@@ -150,7 +150,8 @@ const date = (rnd: () => number, from: number, to: number) =>
   new Date(Date.UTC(from + Math.floor(rnd() * (to - from)), Math.floor(rnd() * 12), 1 + Math.floor(rnd() * 28))).toISOString().slice(0, 10);
 const timestamp = (rnd: () => number, daysBack: number) => new Date(BASE_TIME + Math.floor(rnd() * daysBack * 86_400_000)).toISOString();
 
-function uuidFrom(rnd: () => number): string {
+/** A version-4 UUID drawn from a seeded generator, so generated events replay exactly. */
+export function uuidFrom(rnd: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16));
   hex[12] = '4';
   hex[16] = (8 + Math.floor(rnd() * 4)).toString(16);

@@ -1,5 +1,5 @@
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES } from '../../../domain/index.ts';
-import { createIsolationLock, DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegHealth, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
+import { createIsolationLock, DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { Pipeline } from '../../container/container.ts';
  */
 export async function runBothLegs(
   p: Pipeline,
-  options: { stopWhenDrained: boolean; signal?: AbortSignal; onBatch?: (leg: string, received: number) => void; onHealth?: (leg: string, health: LegHealth) => void },
+  options: Pick<RunnerOptions, 'stopWhenDrained' | 'signal' | 'onBatch' | 'onHealth' | 'onDurable'>,
 ): Promise<Record<'graph' | 'vector', LegStats>> {
   const failed = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
@@ -24,6 +24,7 @@ export async function runBothLegs(
     signal,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.onHealth ? { onHealth: options.onHealth } : {}),
+    ...(options.onDurable ? { onDurable: options.onDurable } : {}),
   };
   const isolation = createIsolationLock();
   const deps = async (leg: string) => ({

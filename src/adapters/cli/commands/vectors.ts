@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { serverOrigin } from '../../shared/server-origin.ts';
 import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
 import { vectorProjection } from '../../../projections/vector/vector.projection.ts';
@@ -39,14 +40,14 @@ export function registerVectorsCommands(program: Command): void {
   ).action(async (flags: VectorFlags) => {
     const config = configFrom(flags);
     const embedder = await createEmbedder(config);
-    const { createOpenSearchClient, serverName } = await import('../../opensearch/opensearch-client.ts');
+    const { createOpenSearchClient } = await import('../../opensearch/opensearch-client.ts');
     const { initVectorIndices } = await import('../../opensearch/init-vector-indices.ts');
     const client = createOpenSearchClient(config.opensearchUrl);
     try {
       // Idempotent (an index found is left alone), so a retry after a transient failure is safe.
       const statuses = await oneShotRetry()('vectors init', () =>
         initVectorIndices({ client, indices: ENTITY_TYPES, dimension: embedder.dimension, prefix: flags.prefix }));
-      say(`OpenSearch ${serverName(config.opensearchUrl)}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
+      say(`OpenSearch ${serverOrigin(config.opensearchUrl)}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
       for (const s of statuses) say(`  ${s.created ? 'created' : 'found  '}  ${s.alias} -> ${s.index}`);
     } finally {
       await client.close();
