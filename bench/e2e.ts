@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/adapters/config/config.ts';
 import { DEFAULT_MODEL_DIR, missingMiniLmFiles } from '../src/adapters/embedding/minilm-model-files.ts';
+import { cpuLine } from '../src/adapters/load/headline-lines.ts';
 import { loadAndReport } from '../src/adapters/load/load-and-report.ts';
 import { DEFAULT_LOAD_MIX } from '../src/adapters/load/load-mix.ts';
 import { runIdPrefix, stepRates, type LoadSettings } from '../src/adapters/load/load-settings.ts';
@@ -30,6 +31,18 @@ async function measure(title: string, flags: Record<string, unknown>, steps: str
   return report;
 }
 
+/**
+ * A freshly started JVM compiles its hot paths while it works: JanusGraph, fresh from a start,
+ * applied 0–100 events/s for its first minutes where a warm one applies 200 (docs/adr/0014).
+ * Thirty unmeasured seconds of load first, so the steps measure the servers, not their JIT.
+ */
+async function warmUp(flags: Record<string, unknown>): Promise<void> {
+  const seconds = 30;
+  process.stderr.write(`warming the servers up: ${seconds} s at 150 events/s, not measured …\n`);
+  const config = loadConfig({ logLevel: 'error', stateDir: await mkdtemp(join(tmpdir(), 'refract-bench-e2e-')), ...flags });
+  await loadAndReport(config, { ...plan('150:150:150'), steps: [{ rate: 150, warmupMs: seconds * 1000, durationMs: 1000 }], drainTimeoutMs: 60_000 }, { reportDir: await mkdtemp(join(tmpdir(), 'refract-warmup-')), title: 'warm-up' });
+}
+
 const p99 = (r: LoadReport, leg: 'graph' | 'vector') => r.headline.freshness[leg]?.p99;
 
 /** Figures of one run; a baseline only where it was measured (a zero or missing one would print as NaN). */
@@ -52,6 +65,8 @@ function figures(r: LoadReport, baseline: LoadReport | undefined, targets: { rat
       ...(base ? { baseline: base, baselineName: baseline?.title.split(',')[0] ?? 'baseline' } : {}), ...(targets.p99 ? { target: targets.p99 } : {}),
     });
   }
+  const best = r.steps.find((s) => s.rate === r.headline.highestHeldRate) ?? r.steps[r.steps.length - 1];
+  if (best?.cpu) notes.push(`  CPU at ${best.rate} events/s: ${cpuLine(best.cpu)}`);
   return [out, notes];
 }
 
@@ -70,6 +85,7 @@ if ('missing' in stack) {
 } else {
   const servers = { eventLog: 'pulsar', graph: 'janusgraph', vectors: 'opensearch', pulsarUrl: stack.pulsarUrl, janusgraphUrl: stack.janusgraphUrl, opensearchUrl: stack.opensearchUrl, pulsarTenant: 'load' };
   const versions = Object.entries(stack.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+  await warmUp({ ...servers, embedder: 'hashing', pulsarNamespace: `bench-warmup-${Date.now()}` });
   const hashing = await measure('Real stack, hashing embedder', { ...servers, embedder: 'hashing', pulsarNamespace: `bench-${Date.now()}` }, '500:3000:500', stack.versions);
   print(`Real stack, hashing embedder (${versions})`, figures(hashing, embedded, { rate: '≥ 2,000 events/s' }));
   if ((await missingMiniLmFiles(DEFAULT_MODEL_DIR, false)).length) {

@@ -15,4 +15,6 @@ export interface DeadLetters {
   /** Resolves once every letter is durable; only then may the originals be acked. */
   send(letters: readonly DeadLetter[]): Promise<void>;
   list(leg: string, limit: number): Promise<DeadLetter[]>;
+  /** How many letters wait in the leg's dead-letter destination (not yet re-driven). */
+  depth(leg: string): Promise<number>;
 }

@@ -27,7 +27,7 @@ export interface ApplyContext<C> {
   /** Counts a failure against the batch; throws LEG.STOPPED once the tolerance is passed. */
   readonly fail: (failure: ItemFailure) => void;
   readonly record: (result: SinkResult, owners: readonly number[]) => void;
-  readonly onRetry: () => void;
+  readonly onRetry: (error: unknown) => void;
   /** The batch waits for its store: it is no longer the messages' fault if the process dies now. */
   readonly onHold: () => Promise<void>;
 }

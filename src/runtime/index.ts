@@ -9,3 +9,4 @@ export * from './retry.ts';
 export * from './runner.ts';
 export * from './sink.ts';
 export * from './vector-sink.ts';
+export * from './readiness.ts';

@@ -10,7 +10,7 @@ export interface PersistentlyOptions {
   readonly health: HealthTracker;
   readonly signal?: AbortSignal;
   readonly random?: () => number;
-  readonly onRetry?: () => void;
+  readonly onRetry?: (error: unknown) => void;
   /** Called once when the bound is passed and the leg starts holding its work. */
   readonly onHold?: () => Promise<void>;
 }

@@ -57,23 +57,27 @@ export async function processBatch<T extends Target>(
     }
   };
 
-  const commandsOf = new Map<number, TargetCommands[T][]>();
+  const stages = stageTimer(metrics, leg.name);
+  const events = new Map<number, EntityEvent>();
   messages.forEach((message, index) => {
-    let event: EntityEvent;
     try {
-      event = decodeEvent(message.payload, deps.catalog, deps.limits);
+      events.set(index, decodeEvent(message.payload, deps.catalog, deps.limits));
     } catch (error) {
       dead.push(deadLetter(leg.name, message, error));
-      return;
     }
-    logger.debug('message received', { key: message.key, entity_id: event.entity_id, version: event.version, redeliveries: message.redeliveryCount });
+  });
+  stages.lap('decode');
+  const commandsOf = new Map<number, TargetCommands[T][]>();
+  for (const [index, event] of events) {
+    logger.debug('message received', { key: messages[index]?.key, entity_id: event.entity_id, version: event.version, redeliveries: messages[index]?.redeliveryCount });
     try {
       commandsOf.set(index, leg.projections.flatMap((p) => (p.handles.includes(event.entity_type) ? p.project(event) : [])));
     } catch (error) {
       // A projection is pure: the same event throws again. A bug, but one that follows this item.
       fail({ index, error: error instanceof Error ? error : new Error(String(error)), kind: 'projection' });
     }
-  });
+  }
+  stages.lap('project');
 
   const persist = { policy: options.retry, clock: deps.clock, logger, health: context.health, onHold: context.onHold,
     ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
@@ -82,12 +86,13 @@ export async function processBatch<T extends Target>(
     keyOf: (index) => messages[index]?.key ?? String(index),
     fail,
     record: (result, owners) => record(leg.name, deps, stats, result, owners, fail),
-    onRetry: () => {
+    onRetry: (error) => {
       stats.storeRetries += 1;
-      metrics.count('store_retries', leg.name);
+      metrics.count('store_retries', leg.name, 1, { code: errorCode(error) });
     },
     onHold: context.onHold,
   }, [...commandsOf.keys()]);
+  stages.lap('write');
 
   reportFreshness(leg.name, deps, options, messages, [...commandsOf].filter(([i, commands]) => commands.length > 0 && !failures.some((f) => f.index === i)).map(([i]) => i));
 
@@ -98,10 +103,29 @@ export async function processBatch<T extends Target>(
   if (dead.length) {
     await persistently(`${leg.name} dead letters`, () => deps.deadLetters.send(dead), persist);
     stats.deadLettered += dead.length;
-    metrics.count('events_dead_lettered', leg.name, dead.length);
+    for (const letter of dead) metrics.count('events_dead_lettered', leg.name, 1, { reason: letter.code });
     logger.warn(`${leg.name}: dead-lettered ${dead.length} of ${messages.length} messages`, { deadLettered: dead.length, codes: [...new Set(dead.map((d) => d.code))] });
+    stages.lap('dead_letters');
   }
   await persistently(`${leg.name} ack`, () => deps.subscription.ack(messages), persist);
+  stages.lap('ack');
+}
+
+/** A batch's stages as `batch_seconds{stage}`: each lap is the time since the previous one. */
+function stageTimer(metrics: RunnerDeps['metrics'], legName: string) {
+  let last = performance.now();
+  return {
+    lap(stage: 'decode' | 'project' | 'write' | 'dead_letters' | 'ack') {
+      const now = performance.now();
+      metrics.observe('batch_seconds', legName, (now - last) / 1000, { stage });
+      last = now;
+    },
+  };
+}
+
+/** The error's code for a metric label: a RefractError's code, else `UNKNOWN`. */
+function errorCode(error: unknown): string {
+  return error instanceof RefractError ? error.code : 'UNKNOWN';
 }
 
 /** Freshness of each message whose write is now durable: publish time on the log → now. */

@@ -24,7 +24,16 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
   const stats = newLegStats();
   const { subscription, metrics, clock, journal } = deps;
   const logger = deps.logger.child({ leg: leg.name });
-  const health = healthTracker(leg.name, () => clock.now(), options.onHealth);
+  const health = healthTracker(leg.name, () => clock.now(), (name, h) => {
+    healthGauge(metrics, name, h.state);
+    options.onHealth?.(name, h);
+  });
+  healthGauge(metrics, leg.name, 'healthy');
+  let appliedThrough = 0;
+  const advance = (publishTime: number) => {
+    appliedThrough = Math.max(appliedThrough, publishTime);
+    metrics.set('applied_through_timestamp_seconds', leg.name, appliedThrough / 1000);
+  };
   const persist = { policy: options.retry, clock, logger, health, ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
 
   const isolation = deps.isolation ?? createIsolationLock();
@@ -44,6 +53,8 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
       const messages = await persistently(`${leg.name} receive`, () => subscription.receive(options.batchSize, options.maxWaitMs), persist);
       metrics.heartbeat(leg.name, clock.now());
       if (!messages.length) {
+        // Nothing delivered: everything published before this receive began is done here.
+        advance(clock.now() - options.maxWaitMs);
         if (options.stopWhenDrained && (await persistently(`${leg.name} backlog`, () => subscription.backlog(), persist)) === 0) break;
         // Never spin: a log that answers an empty receive at once must still let timers,
         // signals and the other leg run.
@@ -67,7 +78,10 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
       }
       if (rest.length) await isolation.shared(() => work(rest));
       stats.batches += 1;
-      metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000);
+      // The log delivers each topic in order, so whatever was published before the oldest
+      // message of this batch came in an earlier batch: all of it is now acked.
+      advance(Math.min(...messages.map((m) => m.publishTime)));
+      metrics.observe('batch_seconds', leg.name, (clock.now() - started) / 1000, { stage: 'total' });
       metrics.observe('batch_size', leg.name, messages.length);
       options.onBatch?.(leg.name, messages.length);
     }
@@ -80,6 +94,13 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
     throw error;
   }
   return stats;
+}
+
+const HEALTH_STATES = ['healthy', 'degraded', 'stopped'] as const;
+
+/** `leg_health{state}`: 1 for the leg's state, 0 for the others, so a dashboard can show either. */
+function healthGauge(metrics: RunnerDeps['metrics'], leg: string, state: (typeof HEALTH_STATES)[number]): void {
+  for (const s of HEALTH_STATES) metrics.set('leg_health', leg, s === state ? 1 : 0, { state: s });
 }
 
 /** Messages that were in flight at `maxCrashes` consecutive crashes: dead-lettered, never worked on again. */
@@ -99,5 +120,5 @@ async function isolateCrashers(
   stats.received += messages.length;
   stats.deadLettered += messages.length;
   deps.metrics.count('events_received', legName, messages.length);
-  deps.metrics.count('events_dead_lettered', legName, messages.length);
+  deps.metrics.count('events_dead_lettered', legName, messages.length, { reason: 'EVENT.CRASHED_PROCESS' });
 }

@@ -1,6 +1,6 @@
 import { isSameProcess, readPidFile } from '../../scripts/services/pid-file.ts';
 import type { ServiceContext } from '../../scripts/services/service.ts';
-import { listeningInodes, pidListensOn } from './port-owner.ts';
+import { listeningInodes, pidListensOn } from '../../src/adapters/shared/port-owner.ts';
 
 /** Whether the server answering on a context's ports is provably the one the launcher started there. */
 export type Ownership = { readonly own: true; readonly pid: number } | { readonly own: false; readonly why: string };

@@ -2,7 +2,7 @@ import { serviceContext } from '../../scripts/services/context.ts';
 import { probeOnce, startService, stopService } from '../../scripts/services/run-service.ts';
 import type { ServiceContext, ServiceDefinition } from '../../scripts/services/service.ts';
 import { dockerEngine } from './docker-engine.ts';
-import { describeListeners, listeningInodes } from './port-owner.ts';
+import { describeListeners, listeningInodes } from '../../src/adapters/shared/port-owner.ts';
 import { startServiceContainer } from './service-containers.ts';
 import { suiteOwnership } from './suite-ownership.ts';
 import { suiteVariable, type SuiteStack } from './suite-stack.ts';

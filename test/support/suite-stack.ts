@@ -65,6 +65,8 @@ export function suiteStack(env: NodeJS.ProcessEnv = process.env): SuiteStack {
   launcherEnv.REFRACT_PULSAR_URL = `http://127.0.0.1:${ports.pulsar.web}`;
   launcherEnv.REFRACT_JANUSGRAPH_URL = `ws://127.0.0.1:${ports.janusgraph.gremlin}/gremlin`;
   launcherEnv.REFRACT_OPENSEARCH_URL = `http://127.0.0.1:${ports.opensearch.http}`;
+  // Several runners at once (scale-out, chaos) and a user's runner on 9464: each takes any free port.
+  launcherEnv.REFRACT_METRICS_PORT = '0';
   return { root, ports, env: launcherEnv };
 }
 

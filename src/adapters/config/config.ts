@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { RefractError } from '../../domain/index.ts';
 
-const port = z.coerce.number().int().min(1).max(65_535);
-
 /** Every setting Refract reads, with its default. Env vars and CLI flags map onto it. */
 export const configSchema = z.object({
   eventLog: z.enum(['memory', 'pulsar']).default('memory'),
@@ -30,7 +28,14 @@ export const configSchema = z.object({
   /** Where each leg keeps its in-flight journal; one directory per process. */
   stateDir: z.string().min(1).default('.refract'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  metricsPort: port.optional(),
+  /** Where `refract run` serves /metrics, /livez and /readyz (docs/operations.md); 0: any free port. */
+  metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** The address it listens on: loopback by default; 0.0.0.0 for a Prometheus on another host. */
+  metricsHost: z.string().min(1).default('127.0.0.1'),
+  /** `/readyz` fails for a leg with a backlog and no progress for this long. */
+  stallSeconds: z.coerce.number().min(1).max(86_400).default(60),
+  /** `/readyz` fails for a leg that cannot reach its store or the log for this long. */
+  storeGraceSeconds: z.coerce.number().min(0).max(86_400).default(30),
 });
 
 export type RefractConfig = z.infer<typeof configSchema>;

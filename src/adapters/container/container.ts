@@ -1,16 +1,26 @@
 import { Container } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
 import { createMemoryMetrics } from '../memory/memory-metrics.ts';
+import { createPrometheusMetrics } from '../prometheus/prometheus-metrics.ts';
 import { createSystemClock } from '../memory/system-clock.ts';
 import { createDeadLetters, createEmbedder, createEventLog, createGraphStore, createJournals, createLogger, createVectorStore } from './adapter-factories.ts';
 import { TOKENS } from './tokens.ts';
 
-/** The composition root: the only place that knows every adapter (docs/adr/0001). */
-export function buildContainer(config: RefractConfig): Container {
+/**
+ * The composition root: the only place that knows every adapter (docs/adr/0001). Metrics are
+ * kept in memory, or with `metrics: 'prometheus'` in a prom-client registry that a command
+ * serves (then also reachable as `TOKENS.PrometheusMetrics`).
+ */
+export function buildContainer(config: RefractConfig, options: { metrics?: 'memory' | 'prometheus' } = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.Clock).toResolvedValue(createSystemClock);
-  container.bind(TOKENS.Metrics).toResolvedValue(createMemoryMetrics);
+  if (options.metrics === 'prometheus') {
+    container.bind(TOKENS.PrometheusMetrics).toResolvedValue(() => createPrometheusMetrics());
+    container.bind(TOKENS.Metrics).toService(TOKENS.PrometheusMetrics);
+  } else {
+    container.bind(TOKENS.Metrics).toResolvedValue(createMemoryMetrics);
+  }
   container.bind(TOKENS.Logger).toResolvedValue(createLogger, [TOKENS.Config]);
   container.bind(TOKENS.Journals).toResolvedValue(createJournals, [TOKENS.Config]);
   container.bind(TOKENS.DeadLetters).toResolvedValue(createDeadLetters, [TOKENS.Config]);

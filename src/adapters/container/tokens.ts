@@ -1,5 +1,6 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
+import type { PrometheusMetrics } from '../prometheus/prometheus-metrics.ts';
 import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, InFlightJournal, Logger, Metrics, VectorStore } from '../../ports/index.ts';
 
 /** Opens the in-flight journal of one leg (docs/adr/0012). */
@@ -14,6 +15,8 @@ export const TOKENS = {
   Embedder: Symbol.for('refract.Embedder') as ServiceIdentifier<Embedder>,
   DeadLetters: Symbol.for('refract.DeadLetters') as ServiceIdentifier<DeadLetters>,
   Metrics: Symbol.for('refract.Metrics') as ServiceIdentifier<Metrics>,
+  /** Bound only where the container serves Prometheus metrics (`refract run`, `refract load`); then it is also `Metrics`. */
+  PrometheusMetrics: Symbol.for('refract.PrometheusMetrics') as ServiceIdentifier<PrometheusMetrics>,
   Clock: Symbol.for('refract.Clock') as ServiceIdentifier<Clock>,
   Logger: Symbol.for('refract.Logger') as ServiceIdentifier<Logger>,
   Journals: Symbol.for('refract.Journals') as ServiceIdentifier<JournalFactory>,

@@ -1,4 +1,4 @@
-import type { CounterName, HistogramName, Metrics } from '../../ports/index.ts';
+import type { CounterName, HistogramName, MetricLabels, Metrics } from '../../ports/index.ts';
 
 export type LegName = 'graph' | 'vector';
 export const LEGS: readonly LegName[] = ['graph', 'vector'];
@@ -29,13 +29,14 @@ export function createLegTap(inner: Metrics) {
   let current: Record<LegName, LegActivity> = { graph: empty(), vector: empty() };
   const isLeg = (leg: string): leg is LegName => leg === 'graph' || leg === 'vector';
   const metrics: Metrics = {
-    count(name: CounterName, leg: string, value = 1) {
-      inner.count(name, leg, value);
+    count(name: CounterName, leg: string, value = 1, labels?: MetricLabels) {
+      inner.count(name, leg, value, labels);
       if (!isLeg(leg)) return;
       if (name === 'events_applied') current[leg].applied += value;
       if (name === 'events_dead_lettered') current[leg].deadLettered += value;
     },
-    observe: (name: HistogramName, leg: string, value: number) => inner.observe(name, leg, value),
+    observe: (name: HistogramName, leg: string, value: number, labels?: MetricLabels) => inner.observe(name, leg, value, labels),
+    set: (name, leg, value, labels) => inner.set(name, leg, value, labels),
     heartbeat: (leg, at) => inner.heartbeat(leg, at),
   };
   return {

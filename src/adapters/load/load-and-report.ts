@@ -2,6 +2,7 @@ import type { RefractConfig } from '../config/config.ts';
 import { buildContainer, resolvePipeline } from '../container/container.ts';
 import { prepareServers } from '../container/prepare-servers.ts';
 import { createBacklogProbe } from './backlog-probe.ts';
+import { createCpuProbe } from './cpu-probe.ts';
 import { LEGS } from './leg-tap.ts';
 import type { LoadSample } from './load-sample.ts';
 import { runLoad } from './load-session.ts';
@@ -26,15 +27,33 @@ export async function loadAndReport(config: RefractConfig, settings: LoadSetting
   const p = await resolvePipeline(buildContainer(config));
   try {
     const servers = { ...(await serverVersions(config)), ...options.knownVersions };
-    const run = await runLoad(p, settings, { backlog: await createBacklogProbe(config), onSample: (s) => say(progressLine(s)) });
+    const machine = machineInfo();
+    const cpu = createCpuProbe(localServerPorts(config));
+    const run = await runLoad(p, settings, { backlog: await createBacklogProbe(config), cpu, machineCores: machine.cpuCount, onSample: (s) => say(progressLine(s)) });
     const report = buildReport(run, {
-      title: options.title, machine: machineInfo(), servers, settings,
+      title: options.title, machine, servers, settings,
       adapters: { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder, embedderModel: p.embedder.modelId, batchSize: config.batchSize },
     });
     return { report, paths: await writeReport(report, options.reportDir) };
   } finally {
     await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
   }
+}
+
+/** The servers of this run that listen on this machine, by the port of their URL. */
+export function localServerPorts(config: RefractConfig): Record<string, number> {
+  const urls: [string, string | undefined][] = [
+    ['pulsar', config.eventLog === 'pulsar' ? config.pulsarUrl : undefined],
+    ['janusgraph', config.graph === 'janusgraph' ? config.janusgraphUrl : undefined],
+    ['opensearch', config.vectors === 'opensearch' ? config.opensearchUrl : undefined],
+  ];
+  const local = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  return Object.fromEntries(urls.flatMap(([name, url]) => {
+    if (!url) return [];
+    const u = new URL(url);
+    const port = Number(u.port || (u.protocol === 'https:' || u.protocol === 'wss:' ? 443 : 80));
+    return local.has(u.hostname) ? [[name, port]] : [];
+  }));
 }
 
 /** One line a second: where the run is, the rate, and per leg its backlog and p99. */

@@ -1,6 +1,7 @@
 import type { Pipeline } from '../container/container.ts';
 import { runBothLegs } from '../cli/commands/run-legs.ts';
 import type { BacklogProbe } from './backlog-probe.ts';
+import { cpuShare, type CpuProbe, type CpuShare } from './cpu-probe.ts';
 import { createLegTap, LEGS, type LegName } from './leg-tap.ts';
 import { createLoadEventSource, type LoadTally } from './load-event-source.ts';
 import { createLoadPublisher } from './load-publisher.ts';
@@ -14,6 +15,8 @@ import { stepVerdict, type StepVerdict } from './step-verdict.ts';
 export interface StepResult extends StepVerdict {
   /** Freshness of the events published in the step's measured seconds. */
   readonly freshness: Readonly<Record<LegName, Percentiles | null>>;
+  /** Cores each process used over the step's measured seconds (without a CPU probe: absent). */
+  readonly cpu?: CpuShare;
 }
 
 export interface LoadRun {
@@ -35,7 +38,7 @@ const wallClock: LoopClock = { now: () => Date.now(), sleep: (ms) => new Promise
  * records one sample per second. After the last step it waits (bounded) for the legs to
  * drain, so the freshness of the last events is measured too.
  */
-export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { backlog: BacklogProbe; onSample?: (s: LoadSample) => void }): Promise<LoadRun> {
+export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { backlog: BacklogProbe; cpu?: CpuProbe; machineCores?: number; onSample?: (s: LoadSample) => void }): Promise<LoadRun> {
   const startedAt = Date.now();
   const tap = createLegTap(p.metrics);
   const source = createLoadEventSource({ seed: settings.seed, entities: settings.entities, idPrefix: settings.idPrefix, mix: settings.mix, now: Date.now });
@@ -70,11 +73,13 @@ export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { back
       if (step.warmupMs > 0) await sampler.cut();
       position = { phase: 'measure', step: index, targetRate: step.rate };
       const from = Date.now();
+      const cpuFrom = hooks.cpu?.snapshot();
       await loop(step.rate, step.durationMs);
       const to = Date.now();
+      const cpu = cpuFrom && hooks.cpu ? cpuShare(cpuFrom, hooks.cpu.snapshot(), hooks.machineCores ?? 1) : undefined;
       await sampler.cut();
       const measured = samples.filter((s) => s.phase === 'measure' && s.step === index);
-      steps.push({ ...stepVerdict(step.rate, measured), freshness: freshnessOf(recorder.durable, from, to) });
+      steps.push({ ...stepVerdict(step.rate, measured), freshness: freshnessOf(recorder.durable, from, to), ...(cpu ? { cpu } : {}) });
       if (error || (settings.stopAtFirstFailure && !steps[steps.length - 1]?.holds)) break;
     }
     position = { ...position, phase: 'drain' };

@@ -9,6 +9,7 @@ export function createMemoryDeadLetters(): DeadLetters & { all(): readonly DeadL
       return Promise.resolve();
     },
     list: (leg, limit) => Promise.resolve(letters.filter((l) => l.leg === leg).slice(0, limit)),
+    depth: (leg) => Promise.resolve(letters.filter((l) => l.leg === leg).length),
     all: () => letters,
   };
 }

@@ -73,6 +73,9 @@ export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLe
       }
     },
 
+    // No topic yet, no letters.
+    depth: async (leg: string) => (await subscriptionBacklog(admin, topicOf(leg), DEAD_LETTER_SUBSCRIPTION)) ?? 0,
+
     async list(leg: string, limit: number) {
       const topic = topicOf(leg);
       const expected = Math.min(limit, MAX_LIST, (await subscriptionBacklog(admin, topic, DEAD_LETTER_SUBSCRIPTION)) ?? 0); // no topic, no letters

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { cpuShare, type CpuShare } from '../../../src/adapters/load/cpu-probe.ts';
+import { headlineLines } from '../../../src/adapters/load/headline-lines.ts';
 import type { LoadRun } from '../../../src/adapters/load/load-session.ts';
 import type { LoadSample } from '../../../src/adapters/load/load-sample.ts';
 import { buildReport } from '../../../src/adapters/load/report/load-report.ts';
@@ -10,11 +12,11 @@ const sample = (t: number, step: number, rate: number): LoadSample => {
   return { t, seconds: 1, phase: 'measure', step, targetRate: rate, scheduled: rate, published: rate, publishFailed: 0, legs: { graph: leg, vector: leg } };
 };
 
-function report(steps: number[]) {
+function report(steps: number[], cpu?: CpuShare) {
   const run: LoadRun = {
     startedAt: Date.UTC(2026, 10, 30), drained: true,
     samples: steps.flatMap((rate, i) => [1, 2, 3].map((k) => sample(3 * i + k, i, rate))),
-    steps: steps.map((rate, i) => ({ rate, holds: i < 2, reasons: i < 2 ? [] : ['backlog still growing'], endBacklog: 0, backlogGrowth: 0, publishedRate: rate, freshness: { graph: freshness, vector: freshness } })),
+    steps: steps.map((rate, i) => ({ rate, holds: i < 2, reasons: i < 2 ? [] : ['backlog still growing'], endBacklog: 0, backlogGrowth: 0, publishedRate: rate, freshness: { graph: freshness, vector: freshness }, ...(cpu ? { cpu } : {}) })),
     tally: { events: 9000, messages: 9180, creates: 3000, textChanges: 1170, metadataUpdates: 4560, deletes: 270, duplicates: 180 },
   };
   return buildReport(run, {
@@ -51,6 +53,28 @@ describe('reportHtml', () => {
       const html = withoutNamespaces(await reportHtml(report([500, 1000, 1500])));
       expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
       expect(html).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
+    });
+  });
+
+  describe('when the run measured where the CPU went', () => {
+    const cpu = cpuShare(
+      { at: 0, machineBusy: 100, processes: { refract: 10, pulsar: 20, janusgraph: null } },
+      { at: 10_000, machineBusy: 119.5, processes: { refract: 14.5, pulsar: 23, janusgraph: 5 } },
+      2,
+    );
+
+    it('gives each process its average cores over the measured seconds, and none where a reading is missing', () => {
+      expect(cpu.seconds).toBe(10);
+      expect(cpu.machineBusyCores).toBeCloseTo(1.95);
+      expect(cpu.processes.refract).toBeCloseTo(0.45);
+      expect(cpu.processes.pulsar).toBeCloseTo(0.3);
+      expect(cpu.processes.janusgraph).toBeNull();
+    });
+
+    it('shows them per step in the page and in the terminal headline', async () => {
+      const r = report([500, 1000, 1500], cpu);
+      expect(await reportHtml(r)).toMatch(/Where the CPU went[\s\S]*<td>1,000<\/td><td>0\.45<\/td><td>0\.30<\/td><td>\?<\/td><td>1\.95 of 2<\/td>/);
+      expect(headlineLines(r)).toContain('  CPU at 1000 events/s: refract 0.45, pulsar 0.30, janusgraph ? cores; machine busy 1.95 of 2');
     });
   });
 });

@@ -44,7 +44,7 @@ export async function runBothLegs(
     });
   const [graph, vector] = await Promise.allSettled([
     stopOthersOnFailure(runLeg(graphLeg(p.graph), await deps('graph'), runnerOptions)),
-    stopOthersOnFailure(runLeg(vectorLeg(p.vectors, p.embedder), await deps('vector'), runnerOptions)),
+    stopOthersOnFailure(runLeg(vectorLeg(p.vectors, p.embedder, p.metrics), await deps('vector'), runnerOptions)),
   ]);
   if (graph.status === 'rejected') throw graph.reason;
   if (vector.status === 'rejected') throw vector.reason;

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
 import { buildContainer, resolvePipeline } from '../../container/container.ts';
+import { TOKENS } from '../../container/tokens.ts';
+import { healthBoard, serveOps } from '../../ops/serve-ops.ts';
 import { prepareServers } from '../../container/prepare-servers.ts';
-import { adapterFlags, configFlags } from './shared-flags.ts';
+import { adapterFlags, configFlags, opsFlags } from './shared-flags.ts';
 import { legProgress } from './run-progress.ts';
 import { runBothLegs } from './run-legs.ts';
 
@@ -13,13 +15,17 @@ import { runBothLegs } from './run-legs.ts';
  * leg stopped. A stopped leg stops the other one and the process exits 1.
  */
 export function registerRunCommand(program: Command): void {
-  adapterFlags(program.command('run').description('run the graph and vector legs until interrupted (graceful on SIGINT/SIGTERM)'))
-    .option('--until-drained', 'stop once both subscriptions have no backlog')
+  opsFlags(adapterFlags(program.command('run').description('run the graph and vector legs until interrupted (graceful on SIGINT/SIGTERM)'))
+    .option('--until-drained', 'stop once both subscriptions have no backlog'))
     .action(async (flags: Record<string, unknown>) => {
       const config = loadConfig(configFlags(flags));
       for (const line of await prepareServers(config)) process.stderr.write(`${line}\n`);
-      const p = await resolvePipeline(buildContainer(config));
+      const container = buildContainer(config, { metrics: 'prometheus' });
+      const p = await resolvePipeline(container);
       const logger = p.logger.child({ command: 'run' });
+      const board = healthBoard();
+      const ops = await serveOps(p, await container.getAsync(TOKENS.PrometheusMetrics), config, board.get);
+      logger.info(`metrics on ${ops.address}/metrics, health on /livez and /readyz`, { metrics: `${ops.address}/metrics` });
       const controller = new AbortController();
       const stop = (signal: string) => {
         logger.info(`${signal}: finishing the batches in hand, then stopping`, { signal });
@@ -38,13 +44,14 @@ export function registerRunCommand(program: Command): void {
             if (line) logger.info(line, { received: progress.received() });
           },
           onHealth: (leg, health) => {
+            board.update(leg, health);
             if (health.state === 'healthy') logger.info(`${leg} leg healthy again`, { leg, health: health.state });
             else logger.error(`${leg} leg ${health.state}: ${health.reason}`, { leg, health: health.state, reason: health.reason });
           },
         });
         process.stdout.write(`${JSON.stringify(stats)}\n`);
       } finally {
-        await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
+        await Promise.all([ops.close(), p.log.close(), p.graph.close(), p.vectors.close()]);
       }
     });
 }

@@ -12,8 +12,15 @@ export function adapterFlags(command: Command): Command {
     .option('--state-dir <dir>', 'where each leg keeps its in-flight journal (env REFRACT_STATE_DIR, default .refract)');
 }
 
+/** Where a long-running command serves /metrics, /livez and /readyz (docs/operations.md). */
+export function opsFlags(command: Command): Command {
+  return command
+    .option('--metrics-port <port>', 'port of /metrics, /livez and /readyz; 0 for any free port (env REFRACT_METRICS_PORT, default 9464)')
+    .option('--metrics-host <host>', 'address to listen on (env REFRACT_METRICS_HOST, default 127.0.0.1)');
+}
+
 /** The subset of parsed flags that are configuration settings. */
 export function configFlags(flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const keys = ['eventLog', 'graph', 'vectors', 'embedder', 'batchSize', 'logLevel', 'stateDir'];
+  const keys = ['eventLog', 'graph', 'vectors', 'embedder', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
   return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
 }

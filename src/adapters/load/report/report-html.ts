@@ -47,6 +47,7 @@ ${report.drained ? '' : '<p class="bad">The legs had not worked off their backlo
 <div class="cards">${cards.join('')}</div>
 ${charts.join('\n')}
 ${report.mode === 'step' ? stepsTable(report) : ''}
+${cpuTable(report)}
 <h2>Mix published</h2>
 <table><tr><th>events</th><td>${num(t.events)}</td></tr><tr><th>creates (no new text)</th><td>${num(t.creates)}</td></tr>
 <tr><th>new text</th><td>${num(t.textChanges)} (${((100 * t.textChanges) / Math.max(1, t.events)).toFixed(1)}%)</td></tr>
@@ -74,4 +75,17 @@ function stepsTable(report: LoadReport): string {
     `${LEGS.map((leg) => `<td>${sec(s.freshness[leg]?.p99)}</td>`).join('')}<td>${esc(s.reasons.join('; '))}</td></tr>`);
   return `<h2>Steps</h2><table><tr><th>rate</th><th>verdict</th><th>published/s</th><th>end backlog</th><th>growth/s</th>` +
     `${LEGS.map((leg) => `<th>${leg} p99</th>`).join('')}<th>why</th></tr>${rows.join('')}</table>`;
+}
+
+/** Average cores per process in each step's measured seconds: which process took the machine. */
+function cpuTable(report: LoadReport): string {
+  const measured = report.steps.filter((s) => s.cpu);
+  const first = measured[0]?.cpu;
+  if (!first) return '';
+  const names = Object.keys(first.processes);
+  const cores = (n: number | null | undefined) => (n == null ? '?' : n.toFixed(2));
+  const rows = measured.map((s) => `<tr><td>${num(s.rate)}</td>${names.map((n) => `<td>${cores(s.cpu?.processes[n])}</td>`).join('')}` +
+    `<td>${cores(s.cpu?.machineBusyCores)} of ${s.cpu?.machineCores ?? '?'}</td></tr>`);
+  return `<h2>Where the CPU went (average cores in use while measuring)</h2><table><tr><th>rate</th>${names.map((n) => `<th>${esc(n)}</th>`).join('')}` +
+    `<th>machine busy</th></tr>${rows.join('')}</table><p class="sub">refract is this process: both legs, the embedder and the load generator.</p>`;
 }

@@ -30,16 +30,23 @@ export function pidListensOn(pid: number, port: number): boolean | undefined {
   return held === undefined ? undefined : [...held].some((inode) => inodes.has(inode));
 }
 
+/** The pids of the processes this user can see listening on `port`; undefined without /proc. */
+export function listeningPids(port: number): number[] | undefined {
+  const inodes = listeningInodes(port);
+  if (!inodes) return undefined;
+  if (inodes.size === 0) return [];
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
+    const held = socketInodes(pid);
+    return held !== undefined && [...held].some((inode) => inodes.has(inode));
+  });
+}
+
 /** The processes listening on `port`, as `pid N (command line)`, for error messages. */
 export function describeListeners(port: number): string {
-  const inodes = listeningInodes(port);
-  if (!inodes) return 'no /proc here to tell which process listens';
-  if (inodes.size === 0) return 'nothing listens on it now';
-  const owners = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((entry) => {
-    const held = socketInodes(Number(entry));
-    return held && [...held].some((inode) => inodes.has(inode)) ? [`pid ${entry} (${commandLine(Number(entry))})`] : [];
-  });
-  return owners.length > 0 ? owners.join(', ') : 'a process this user cannot inspect';
+  const pids = listeningPids(port);
+  if (!pids) return 'no /proc here to tell which process listens';
+  if (listeningInodes(port)?.size === 0) return 'nothing listens on it now';
+  return pids.length > 0 ? pids.map((pid) => `pid ${pid} (${commandLine(pid)})`).join(', ') : 'a process this user cannot inspect';
 }
 
 function socketInodes(pid: number): Set<string> | undefined {
