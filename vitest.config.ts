@@ -18,6 +18,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.unit.test.ts', 'test/**/*.prop.test.ts', 'test/**/*.e2e.test.ts'],
+          // Commands under test that serve metrics take any free port, not a runner's 9464.
+          env: { REFRACT_METRICS_PORT: '0' },
           testTimeout: 60_000,
         },
       },

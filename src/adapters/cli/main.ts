@@ -6,6 +6,7 @@ import { registerGraphCommands } from './commands/graph.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerPublishCommand } from './commands/publish.ts';
 import { registerRunCommand } from './commands/run.ts';
+import { registerStatusCommand } from './commands/status.ts';
 import { registerTopicsCommands } from './commands/topics.ts';
 import { registerVectorsCommands } from './commands/vectors.ts';
 
@@ -14,6 +15,7 @@ const program = new Command('refract')
   .showHelpAfterError();
 registerDemoCommand(program);
 registerRunCommand(program);
+registerStatusCommand(program);
 registerGraphCommands(program);
 registerTopicsCommands(program);
 registerPublishCommand(program);

@@ -1,6 +1,8 @@
 import type { RefractConfig } from '../config/config.ts';
 import { buildContainer, resolvePipeline } from '../container/container.ts';
 import { prepareServers } from '../container/prepare-servers.ts';
+import { TOKENS } from '../container/tokens.ts';
+import { healthBoard, serveOps } from '../ops/serve-ops.ts';
 import { createBacklogProbe } from './backlog-probe.ts';
 import { createCpuProbe } from './cpu-probe.ts';
 import { LEGS } from './leg-tap.ts';
@@ -21,22 +23,26 @@ export interface LoadOutcome {
  * A whole load run on the configured adapters: prepare the servers as `run` does, run both
  * legs and the open-loop generator, write the JSON and HTML report. `say` gets progress lines.
  */
-export async function loadAndReport(config: RefractConfig, settings: LoadSettings, options: { reportDir: string; title: string; say?: (line: string) => void; knownVersions?: Readonly<Record<string, string>> }): Promise<LoadOutcome> {
+export async function loadAndReport(config: RefractConfig, settings: LoadSettings, options: { reportDir: string; title: string; say?: (line: string) => void; knownVersions?: Readonly<Record<string, string>>; serveMetrics?: boolean }): Promise<LoadOutcome> {
   const say = options.say ?? (() => undefined);
   for (const line of await prepareServers(config)) say(line);
-  const p = await resolvePipeline(buildContainer(config));
+  const container = buildContainer(config, options.serveMetrics ? { metrics: 'prometheus' } : {});
+  const p = await resolvePipeline(container);
+  const board = healthBoard();
+  const ops = options.serveMetrics ? await serveOps(p, await container.getAsync(TOKENS.PrometheusMetrics), config, board.get) : undefined;
+  if (ops) say(`metrics on ${ops.address}/metrics, health on /livez and /readyz`);
   try {
     const servers = { ...(await serverVersions(config)), ...options.knownVersions };
     const machine = machineInfo();
     const cpu = createCpuProbe(localServerPorts(config));
-    const run = await runLoad(p, settings, { backlog: await createBacklogProbe(config), cpu, machineCores: machine.cpuCount, onSample: (s) => say(progressLine(s)) });
+    const run = await runLoad(p, settings, { backlog: await createBacklogProbe(config), cpu, machineCores: machine.cpuCount, onSample: (s) => say(progressLine(s)), onHealth: board.update });
     const report = buildReport(run, {
       title: options.title, machine, servers, settings,
       adapters: { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder, embedderModel: p.embedder.modelId, batchSize: config.batchSize },
     });
     return { report, paths: await writeReport(report, options.reportDir) };
   } finally {
-    await Promise.all([p.log.close(), p.graph.close(), p.vectors.close()]);
+    await Promise.all([ops?.close(), p.log.close(), p.graph.close(), p.vectors.close()]);
   }
 }
 

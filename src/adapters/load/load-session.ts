@@ -1,4 +1,5 @@
 import type { Pipeline } from '../container/container.ts';
+import type { RunnerOptions } from '../../runtime/index.ts';
 import { runBothLegs } from '../cli/commands/run-legs.ts';
 import type { BacklogProbe } from './backlog-probe.ts';
 import { cpuShare, type CpuProbe, type CpuShare } from './cpu-probe.ts';
@@ -38,7 +39,7 @@ const wallClock: LoopClock = { now: () => Date.now(), sleep: (ms) => new Promise
  * records one sample per second. After the last step it waits (bounded) for the legs to
  * drain, so the freshness of the last events is measured too.
  */
-export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { backlog: BacklogProbe; cpu?: CpuProbe; machineCores?: number; onSample?: (s: LoadSample) => void }): Promise<LoadRun> {
+export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { backlog: BacklogProbe; cpu?: CpuProbe; machineCores?: number; onSample?: (s: LoadSample) => void; onHealth?: RunnerOptions['onHealth'] }): Promise<LoadRun> {
   const startedAt = Date.now();
   const tap = createLegTap(p.metrics);
   const source = createLoadEventSource({ seed: settings.seed, entities: settings.entities, idPrefix: settings.idPrefix, mix: settings.mix, now: Date.now });
@@ -47,7 +48,7 @@ export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { back
   const stopLegs = new AbortController();
   const stopPublishing = new AbortController();
   let error: string | undefined;
-  const legs = runBothLegs({ ...p, metrics: tap.metrics }, { stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch, onDurable: tap.onDurable })
+  const legs = runBothLegs({ ...p, metrics: tap.metrics }, { stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch, onDurable: tap.onDurable, ...(hooks.onHealth ? { onHealth: hooks.onHealth } : {}) })
     .catch((e: unknown) => {
       error = e instanceof Error ? e.message : String(e);
       stopPublishing.abort();

@@ -47,7 +47,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     sampling ??= (async () => {
       const backlog = new Map<string, number | undefined>();
       await Promise.all(options.legs.map(async (leg) => {
-        const [b, d] = await Promise.allSettled([options.backlog(leg), options.deadLetterDepth(leg)]);
+        // Called in async wrappers, so a probe that throws rather than rejects is a failed sample too.
+        const [b, d] = await Promise.allSettled([(async () => options.backlog(leg))(), (async () => options.deadLetterDepth(leg))()]);
         const value = b.status === 'fulfilled' ? b.value : undefined;
         backlog.set(leg, value);
         if (value !== undefined) options.metrics.set('backlog_messages', leg, value);
@@ -84,8 +85,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = req.method === 'GET' ? routes[path] : undefined;
+    // A request target that is no URL (`GET //[`) must not throw here: that would end the process.
+    const path = URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost').pathname : undefined;
+    const route = req.method === 'GET' && path !== undefined ? routes[path] : undefined;
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found: GET /metrics, /livez or /readyz\n');

@@ -12,6 +12,19 @@ import { topicPath } from './topic-names.ts';
  * caller must not read as "nothing left" while it still has consumers on that topic.
  */
 export async function subscriptionBacklog(admin: PulsarAdmin, fullTopic: string, subscription: string): Promise<number | undefined> {
+  return (await subscriptionStats(admin, fullTopic, subscription))?.backlog;
+}
+
+/** A subscription on one topic as the broker sees it: backlog, dispatch rate, connected consumers. */
+export interface SubscriptionStats {
+  readonly backlog: number;
+  /** Messages per second dispatched to the subscription's consumers (the broker's moving rate). */
+  readonly rateOut: number;
+  readonly consumers: number;
+}
+
+/** Like `subscriptionBacklog`, with the dispatch rate and the consumers; undefined for a topic the broker does not know. */
+export async function subscriptionStats(admin: PulsarAdmin, fullTopic: string, subscription: string): Promise<SubscriptionStats | undefined> {
   let path = `/admin/v2/${topicPath(fullTopic)}/stats?getPreciseBacklog=true`;
   let answer = await admin.request('GET', path);
   if (answer.status === 404) {
@@ -22,6 +35,12 @@ export async function subscriptionBacklog(admin: PulsarAdmin, fullTopic: string,
   if (answer.status >= 300) {
     throw new RefractError('LOG.REFUSED', `Pulsar refused the stats of ${fullTopic} (${answer.status}): ${adminReason(answer.body)}`, { path, status: answer.status });
   }
-  const subscriptions = (answer.body as { subscriptions?: Record<string, { msgBacklog?: number } | undefined> } | undefined)?.subscriptions;
-  return subscriptions?.[subscription]?.msgBacklog ?? 0;
+  const stats = (answer.body as { subscriptions?: Record<string, RawSubscription | undefined> } | undefined)?.subscriptions?.[subscription];
+  return { backlog: stats?.msgBacklog ?? 0, rateOut: stats?.msgRateOut ?? 0, consumers: stats?.consumers?.length ?? 0 };
+}
+
+interface RawSubscription {
+  readonly msgBacklog?: number;
+  readonly msgRateOut?: number;
+  readonly consumers?: readonly unknown[];
 }

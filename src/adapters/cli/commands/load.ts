@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.ts';
 import { headlineLines } from '../../load/headline-lines.ts';
 import { DEFAULT_LOAD_MIX } from '../../load/load-mix.ts';
 import { runIdPrefix, stepRates, type LoadSettings } from '../../load/load-settings.ts';
-import { adapterFlags, configFlags } from './shared-flags.ts';
+import { adapterFlags, configFlags, opsFlags } from './shared-flags.ts';
 
 interface LoadFlags {
   rate: string; duration: string; warmup: string; entities: string; seed: string; report: string;
@@ -31,7 +31,7 @@ export function registerLoadCommand(program: Command): void {
     .option('--slice-ms <ms>', 'how often the generator publishes what has fallen due', '10')
     .option('--report <dir>', 'where to write the report', 'reports')
     .option('--quiet', 'no per-second progress on stderr');
-  adapterFlags(command).action(async (flags: LoadFlags & Record<string, unknown>) => {
+  opsFlags(adapterFlags(command)).action(async (flags: LoadFlags & Record<string, unknown>) => {
     // The per-second lines are the progress; the legs' own log shows warnings and errors only unless asked.
     const config = loadConfig({ logLevel: process.env['REFRACT_LOG_LEVEL'] ?? 'warn', ...configFlags(flags) });
     const settings = loadSettings(flags);
@@ -39,7 +39,7 @@ export function registerLoadCommand(program: Command): void {
     // Loaded here, not at start-up: the charting libraries are for this command only.
     const { loadAndReport } = await import('../../load/load-and-report.ts');
     const { report, paths } = await loadAndReport(config, settings, {
-      reportDir: flags.report, title: settings.steps.length > 1 ? 'Refract load test, step mode' : 'Refract load test', ...(flags.quiet ? {} : { say }),
+      reportDir: flags.report, title: settings.steps.length > 1 ? 'Refract load test, step mode' : 'Refract load test', serveMetrics: true, ...(flags.quiet ? {} : { say }),
     });
     for (const line of headlineLines(report)) process.stdout.write(`${line}\n`);
     process.stdout.write(`report: ${paths.html}\n        ${paths.json}\n`);
