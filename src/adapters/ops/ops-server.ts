@@ -28,6 +28,8 @@ export interface OpsServer {
 
 /** Samples of the log are reused for this long, so a scrape and a probe together ask the log once. */
 const SAMPLE_TTL_MS = 1_000;
+/** A scrape or probe waits at most this long for a fresh sample, then answers with the last one. */
+const SAMPLE_WAIT_MS = 2_000;
 
 /**
  * What `refract run` serves for operators (docs/operations.md):
@@ -39,30 +41,38 @@ const SAMPLE_TTL_MS = 1_000;
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const now = options.now ?? Date.now;
   const log = options.logger.child({ component: 'ops-server' });
-  let sampled: { at: number; backlog: Map<string, number | undefined> } | undefined;
-  let sampling: Promise<Map<string, number | undefined>> | undefined;
+  // The last value each leg's backlog had: a failed or slow sample keeps it, so a scrape or a
+  // probe never waits long on the log's admin API and a stall stays visible while it is slow.
+  const backlog = new Map<string, number | undefined>();
+  const failing = new Set<string>();
+  let sampledAt: number | undefined;
+  let sampling: Promise<void> | undefined;
 
-  const sample = async (): Promise<Map<string, number | undefined>> => {
-    if (sampled && now() - sampled.at < SAMPLE_TTL_MS) return sampled.backlog;
-    sampling ??= (async () => {
-      const backlog = new Map<string, number | undefined>();
-      await Promise.all(options.legs.map(async (leg) => {
-        // Called in async wrappers, so a probe that throws rather than rejects is a failed sample too.
-        const [b, d] = await Promise.allSettled([(async () => options.backlog(leg))(), (async () => options.deadLetterDepth(leg))()]);
-        const value = b.status === 'fulfilled' ? b.value : undefined;
-        backlog.set(leg, value);
-        if (value !== undefined) options.metrics.set('backlog_messages', leg, value);
-        if (d.status === 'fulfilled') options.metrics.set('dead_letter_messages', leg, d.value);
-        for (const failed of [b, d]) if (failed.status === 'rejected') log.debug(`sampling ${leg}: ${String(failed.reason)}`, { leg });
-      }));
-      sampled = { at: now(), backlog };
-      return backlog;
-    })().finally(() => { sampling = undefined; });
-    return sampling;
+  const sampleLeg = async (leg: string) => {
+    // Called in async wrappers, so a probe that throws rather than rejects is a failed sample too.
+    const [b, d] = await Promise.allSettled([(async () => options.backlog(leg))(), (async () => options.deadLetterDepth(leg))()]);
+    if (b.status === 'fulfilled' && b.value !== undefined) {
+      backlog.set(leg, b.value);
+      options.metrics.set('backlog_messages', leg, b.value);
+    }
+    if (d.status === 'fulfilled') options.metrics.set('dead_letter_messages', leg, d.value);
+    const failure = [b, d].find((r) => r.status === 'rejected');
+    if (failure && !failing.has(leg)) log.warn(`cannot sample the ${leg} leg's backlog or dead letters from the log; keeping the last values: ${String(failure.reason)}`, { leg });
+    if (!failure && failing.has(leg)) log.info(`sampling the ${leg} leg's backlog works again`, { leg });
+    if (failure) failing.add(leg);
+    else failing.delete(leg);
+  };
+
+  const sample = async (): Promise<void> => {
+    if (sampledAt !== undefined && now() - sampledAt < SAMPLE_TTL_MS) return;
+    sampling ??= Promise.all(options.legs.map(sampleLeg)).then(() => { sampledAt = now(); }).finally(() => { sampling = undefined; });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([sampling, new Promise<void>((resolve) => { timer = setTimeout(resolve, SAMPLE_WAIT_MS); })]);
+    clearTimeout(timer);
   };
 
   const ready = async (): Promise<Readiness> => {
-    const backlog = await sample();
+    await sample();
     return readiness(options.legs.map((leg) => ({ leg, health: options.health(leg), lastProgressAt: options.metrics.lastProgress(leg), backlog: backlog.get(leg) })), now(), options.policy);
   };
 

@@ -25,7 +25,7 @@ const COUNTERS: Readonly<Record<CounterName, { help: string; labels?: readonly s
   events_redelivered: { help: 'Messages the log delivered again (after a restart or a lost consumer).' },
   embeddings_computed: { help: 'Texts the embedding model was run on.' },
   embeddings_reused: { help: 'Writes that kept the stored vector because the text had not changed.' },
-  store_retries: { help: 'Retried store or log calls, by error code.', labels: ['code'] },
+  store_retries: { help: 'Retried store writes (a whole batch or one item alone), by error code; retries of receive, ack and dead-letter sends are logged only.', labels: ['code'] },
 };
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

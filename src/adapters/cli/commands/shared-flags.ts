@@ -7,6 +7,11 @@ export function adapterFlags(command: Command): Command {
     .option('--graph <kind>', 'memory | janusgraph (env REFRACT_GRAPH)')
     .option('--vectors <kind>', 'memory | opensearch (env REFRACT_VECTORS)')
     .option('--embedder <kind>', 'hashing | minilm (env REFRACT_EMBEDDER)')
+    .option('--pulsar-url <url>', 'Pulsar web service: admin REST and WebSocket API (env REFRACT_PULSAR_URL)')
+    .option('--pulsar-tenant <name>', 'tenant (env REFRACT_PULSAR_TENANT, default refract)')
+    .option('--pulsar-namespace <name>', 'namespace (env REFRACT_PULSAR_NAMESPACE, default banking)')
+    .option('--janusgraph-url <url>', 'Gremlin server, ws:// or wss:// (env REFRACT_JANUSGRAPH_URL)')
+    .option('--opensearch-url <url>', 'OpenSearch (env REFRACT_OPENSEARCH_URL)')
     .option('--batch-size <n>', 'events per batch (env REFRACT_BATCH_SIZE, default 100)')
     .option('--log-level <level>', 'debug | info | warn | error (env REFRACT_LOG_LEVEL, default info; the demo: error)')
     .option('--state-dir <dir>', 'where each leg keeps its in-flight journal (env REFRACT_STATE_DIR, default .refract)');
@@ -21,6 +26,6 @@ export function opsFlags(command: Command): Command {
 
 /** The subset of parsed flags that are configuration settings. */
 export function configFlags(flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const keys = ['eventLog', 'graph', 'vectors', 'embedder', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
+  const keys = ['eventLog', 'graph', 'vectors', 'embedder', 'pulsarUrl', 'pulsarTenant', 'pulsarNamespace', 'janusgraphUrl', 'opensearchUrl', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
   return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
 }

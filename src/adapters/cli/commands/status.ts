@@ -10,11 +10,10 @@ import { adapterFlags, configFlags, opsFlags } from './shared-flags.ts';
  */
 export function registerStatusCommand(program: Command): void {
   opsFlags(adapterFlags(program.command('status').description('one screen: servers, each leg\'s backlog, rate, dead letters and progress, the runner\'s readiness')))
-    .option('--pulsar-namespace <name>', 'namespace (env REFRACT_PULSAR_NAMESPACE, default banking)')
     .option('--runner <url>', 'where a runner serves /readyz (default http://<metrics host>:<metrics port>)')
     .option('--json', 'the same as one JSON object')
     .action(async (flags: Record<string, unknown>) => {
-      const config = loadConfig({ ...configFlags(flags), ...(flags['pulsarNamespace'] ? { pulsarNamespace: flags['pulsarNamespace'] } : {}) });
+      const config = loadConfig(configFlags(flags));
       const runner = typeof flags['runner'] === 'string' ? flags['runner'] : `http://${config.metricsHost}:${config.metricsPort}`;
       const report = await gatherStatus(config, runner);
       process.stdout.write(flags['json'] ? `${JSON.stringify(report, null, 2)}\n` : `${statusScreen(report).join('\n')}\n`);
