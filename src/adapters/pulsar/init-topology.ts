@@ -58,10 +58,12 @@ export async function initTopology(config: TopologyConfig): Promise<TopologyRepo
   step(`namespace ${ns}`, await ensureCreated(admin, 'PUT', `/admin/v2/namespaces/${ns}`, `namespace ${ns}`,
     async () => asList(await admin.get(`/admin/v2/namespaces/${tenant}`)).includes(ns)));
   step(`deduplication on ${ns}`, await ensurePolicy(admin, `/admin/v2/namespaces/${ns}/deduplication`, true, (v) => v === true));
-  step(`retention ${describeRetention(retention)} on ${ns}`, await ensurePolicy(
+  // Asked for (topics init): this retention. Not asked for (the set-up before run, demo, load):
+  // forever where none is set, and an operator's own retention left as it is.
+  step(`retention ${config.retention ? describeRetention(retention) : `${describeRetention(retention)} unless set`} on ${ns}`, await ensurePolicy(
     admin, `/admin/v2/namespaces/${ns}/retention`,
     { retentionTimeInMinutes: retention.minutes, retentionSizeInMB: retention.sizeMb },
-    (v) => isRecord(v) && v['retentionTimeInMinutes'] === retention.minutes && v['retentionSizeInMB'] === retention.sizeMb,
+    (v) => isRecord(v) && (config.retention === undefined || (v['retentionTimeInMinutes'] === retention.minutes && v['retentionSizeInMB'] === retention.sizeMb)),
   ));
   const existing = new Set([
     ...asList(await admin.get(`/admin/v2/persistent/${ns}`)),

@@ -50,4 +50,14 @@ describe('initTopology', () => {
       expect(await admin(`/namespaces/${TEST_TENANT}/${namespace}/retention`)).toEqual({ retentionTimeInMinutes: -1, retentionSizeInMB: -1 });
     });
   });
+
+  describe('when no retention is asked for (the set-up before run, demo and load)', () => {
+    it('leaves a retention an operator set as it is', async () => {
+      await initTopology({ ...config, retention: { minutes: 90, sizeMb: 50 } });
+      const { retention: _, ...unasked } = config;
+      const report = await initTopology(unasked);
+      expect(report.steps.find((s) => s.what.startsWith('retention'))?.outcome).toBe('present');
+      expect(await admin(`/namespaces/${TEST_TENANT}/${namespace}/retention`)).toEqual({ retentionTimeInMinutes: 90, retentionSizeInMB: 50 });
+    });
+  });
 });
