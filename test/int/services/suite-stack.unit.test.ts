@@ -62,9 +62,13 @@ describe('the integration suite\'s own stack', () => {
     it('gives its workers the suite\'s services folder and ports, none of them a default', () => {
       expect(env).toEqual(suiteStack().env);
       expect(resolve(env['REFRACT_SERVICES_DIR'] ?? DEFAULT_ROOT)).not.toBe(DEFAULT_ROOT);
-      const ports = Object.entries(env).filter(([key]) => key.endsWith('_PORT')).map(([, value]) => Number(value));
+      const ports = Object.entries(env).filter(([key]) => key.endsWith('_PORT') && key !== 'REFRACT_METRICS_PORT').map(([, value]) => Number(value));
       expect(ports.length).toBe(6);
       expect(ports.filter((port) => DEFAULT_PORTS.has(port))).toEqual([]);
+    });
+
+    it('lets every runner a test starts take any free metrics port, never a user\'s 9464', () => {
+      expect(env['REFRACT_METRICS_PORT']).toBe('0');
     });
 
     it('points Refract\'s own server URLs at the suite\'s ports', () => {
