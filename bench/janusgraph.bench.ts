@@ -9,7 +9,8 @@ import { createSystemClock } from '../src/adapters/memory/system-clock.ts';
 import { generateBankingEvents, type GeneratedMessage } from '../src/adapters/synthetic/banking-generator.ts';
 import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES, type GraphCommand } from '../src/domain/index.ts';
 import type { GraphStore } from '../src/ports/index.ts';
-import { graphProjection } from '../src/projections/graph/graph.projection.ts';
+import { graphProjection } from '../src/projections/banking/banking-graph.projection.ts';
+import { bankingApp } from '../src/projections/banking/banking.app.ts';
 import { DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg } from '../src/runtime/index.ts';
 import { createMemoryInFlightJournal } from '../src/adapters/memory/memory-inflight-journal.ts';
 import { silentLogger } from '../src/adapters/memory/memory-logger.ts';
@@ -37,7 +38,7 @@ async function legRate(store: GraphStore, prefix: string, messages: readonly Gen
   await log.publish(messages.map((m) => ({ topic: m.topic, key: m.key, payload: m.payload, properties: {} })));
   const started = performance.now();
   await runLeg(
-    graphLeg(prefixedGraphStore(store, prefix)),
+    graphLeg(prefixedGraphStore(store, prefix), bankingApp),
     {
       subscription: await log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: 'bench-graph' }),
       deadLetters: createMemoryDeadLetters(), metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
@@ -67,7 +68,7 @@ async function dropIds(url: string, ids: readonly string[]): Promise<void> {
 export async function benchJanusGraph(gremlinUrl: string, total = 6_000, singles = 400): Promise<Figure[]> {
   await initGraphSchema({ url: gremlinUrl });
   const messages = generateBankingEvents({ seed: 2027, entities: Math.ceil(total / 1.9), duplicateShare: 0.01 }).slice(0, total);
-  const commands = messages.flatMap((m) => (m.event ? graphProjection.project(m.event) : []));
+  const commands = messages.flatMap((m) => (m.event ? graphProjection.graph!.project(m.event) : []));
   const stores: Record<NonNullable<JanusGraphStoreConfig['upsert']>, GraphStore> = {
     mergeV: createJanusGraphStore({ url: gremlinUrl, upsert: 'mergeV' }),
     coalesce: createJanusGraphStore({ url: gremlinUrl, upsert: 'coalesce' }),

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'LOG.REFUSED'
   | 'EVENT.CRASHED_PROCESS'
   | 'LEG.STOPPED'
-  | 'CONFIG.INVALID';
+  | 'CONFIG.INVALID'
+  | 'APP.INVALID';
 
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'STORE.UNAVAILABLE',

@@ -8,18 +8,45 @@ export interface TargetCommands {
 export type Target = keyof TargetCommands;
 
 /**
- * A projection: a pure, total function from a recorded event to commands for one target.
- * It never throws on a recorded event and returns [] for types it does not handle.
- * Bumping `version` means "rebuild me".
+ * What a projection writes to the graph, declared, and the pure function that writes it.
+ * - `vertices`: the vertex labels it upserts and tombstones. An entity type's label carries
+ *   entity ids; any other label is the projection's own, and its ids live in the projection's
+ *   namespace (`<projection>:<id>` in the store), so they can never meet an entity's id.
+ * - `edges`: the labels of the edges its vertices own.
  */
-export interface ProjectionDefinition<T extends Target = Target> {
+export interface GraphOutput {
+  readonly vertices: readonly string[];
+  readonly edges: readonly string[];
+  project(event: EntityEvent): GraphCommand[];
+}
+
+/** What a projection writes to the vector store: each index with the fields its documents carry. */
+export interface VectorOutput {
+  readonly indices: Readonly<Record<string, { readonly fields: readonly string[] }>>;
+  project(event: EntityEvent): VectorCommand[];
+}
+
+/**
+ * A projection: pure, total functions from a recorded event to commands for the graph, the
+ * vector store or both (docs/adr/0016). Each returns [] for events it does not handle and never
+ * throws on a recorded event. Bumping `version` means "rebuild what I write".
+ */
+export interface ProjectionDefinition {
   readonly name: string;
   readonly version: number;
-  readonly target: T;
+  /** Entity types whose events it reads. */
+  readonly handles: readonly string[];
+  readonly graph?: GraphOutput;
+  readonly vector?: VectorOutput;
+}
+
+/** Keeps the literal types of a definition, so its outputs are checked where they are written. */
+export const defineProjection = (definition: ProjectionDefinition): ProjectionDefinition => definition;
+
+/** One target's side of a projection, as a leg runs it: checked against the declarations. */
+export interface LegProjection<T extends Target = Target> {
+  readonly name: string;
+  readonly version: number;
   readonly handles: readonly string[];
   project(event: EntityEvent): TargetCommands[T][];
 }
-
-/** Helper that keeps the literal target type, so `project` is checked against it. */
-export const defineProjection = <T extends Target>(definition: ProjectionDefinition<T>): ProjectionDefinition<T> =>
-  definition;

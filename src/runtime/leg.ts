@@ -1,5 +1,5 @@
 import type { PayloadCatalog, EventLimits } from '../domain/index.ts';
-import type { ProjectionDefinition, Target, TargetCommands } from '../projections/projection.ts';
+import type { LegProjection, Target, TargetCommands } from '../projections/projection.ts';
 import type { Clock, DeadLetters, InFlightJournal, Logger, Metrics, Subscription } from '../ports/index.ts';
 import type { IsolationLock } from './isolation-lock.ts';
 import type { LegHealth } from './leg-health.ts';
@@ -9,7 +9,7 @@ import type { LegSink } from './sink.ts';
 /** One projection leg: its projections and the sink their commands go to. */
 export interface Leg<T extends Target = Target> {
   readonly name: string;
-  readonly projections: readonly ProjectionDefinition<T>[];
+  readonly projections: readonly LegProjection<T>[];
   readonly sink: LegSink<TargetCommands[T]>;
 }
 

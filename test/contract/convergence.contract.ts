@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GraphStore, VectorStore } from '../../src/ports/index.ts';
-import { PROJECTIONS } from '../../src/projections/registry.ts';
+import { bankingApp } from '../../src/projections/banking/banking.app.ts';
 import { bankingHistories, deliveryPlan } from '../support/arbitraries.ts';
 import { embeddedParts, publishEvents, runBothLegs } from '../support/embedded-pipeline.ts';
 import { expectedDocuments, expectedGraph } from '../support/oracle.ts';
@@ -23,8 +23,8 @@ export interface ConvergenceTarget {
 }
 
 const INDICES = ['person', 'company'];
-/** Every index a registered vector projection may write (an index is named after its entity type). */
-const ALL_INDICES = [...new Set(PROJECTIONS.filter((p) => p.target === 'vector').flatMap((p) => p.handles))];
+/** Every index a projection of the app declares. */
+const ALL_INDICES = bankingApp.indices.map((i) => i.name);
 /** REFRACT_FC_SEED replays the seed a failure printed. */
 const SEED = process.env['REFRACT_FC_SEED'] ? { seed: Number(process.env['REFRACT_FC_SEED']) } : {};
 

@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
-import { graphProjection } from '../../src/projections/graph/graph.projection.ts';
+import { graphProjection } from '../../src/projections/banking/banking-graph.projection.ts';
 import { anEvent, projectionSpec } from '../support/projection-spec.ts';
 
-const spec = projectionSpec(graphProjection);
+const spec = projectionSpec(graphProjection.graph!);
 const account = (version: number, owner: string) =>
   anEvent({
     entity_type: 'account', entity_id: 'acc-1', version, event_type: version === 1 ? 'create' : 'update',

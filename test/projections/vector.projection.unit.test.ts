@@ -1,8 +1,8 @@
 import { describe, it } from 'vitest';
-import { vectorProjection } from '../../src/projections/vector/vector.projection.ts';
+import { vectorProjection } from '../../src/projections/banking/banking-vectors.projection.ts';
 import { anEvent, projectionSpec } from '../support/projection-spec.ts';
 
-const spec = projectionSpec(vectorProjection);
+const spec = projectionSpec(vectorProjection.vector!);
 const person = { full_name: 'Anna Keller', occupation: 'nurse', city: 'Lyon', nationality: 'FR', risk_rating: 'low', date_of_birth: '1990-01-01' };
 
 describe('vectorProjection', () => {

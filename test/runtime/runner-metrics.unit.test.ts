@@ -1,3 +1,4 @@
+import { bankingApp } from '../../src/projections/banking/banking.app.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryInFlightJournal } from '../../src/adapters/memory/memory-inflight-journal.ts';
@@ -60,7 +61,7 @@ async function runGraph(parts: Parts, metrics: Recorder, options: Partial<Runner
       return messages;
     },
   };
-  const stats = runLeg(graphLeg(parts.graph), {
+  const stats = runLeg(graphLeg(parts.graph, bankingApp), {
     subscription, deadLetters: parts.deadLetters, metrics, clock: parts.clock, logger: parts.logger,
     journal: createMemoryInFlightJournal(parts.journalDisks.graph), catalog: BANKING_PAYLOADS,
     isolation: createIsolationLock(), random: seededRandom(3),
@@ -274,7 +275,7 @@ describe('the runner\u2019s metrics', () => {
       };
       await publishEvents(parts.log, persons);
       const subscription = await parts.log.subscribe({ topics: TOPICS, subscription: 'vector' });
-      await runLeg(vectorLeg(parts.vectors, embedder, metrics), {
+      await runLeg(vectorLeg(parts.vectors, embedder, bankingApp, metrics), {
         subscription, deadLetters: parts.deadLetters, metrics, clock: parts.clock, logger: parts.logger,
         journal: createMemoryInFlightJournal(parts.journalDisks.vector), catalog: BANKING_PAYLOADS, random: seededRandom(3),
       }, FAST_OPTIONS);

@@ -1,3 +1,4 @@
+import { bankingApp } from '../../src/projections/banking/banking.app.ts';
 import { createHashingEmbedder } from '../../src/adapters/embedding/hashing-embedder.ts';
 import { createMemoryDeadLetters } from '../../src/adapters/memory/memory-dead-letters.ts';
 import { createMemoryEventLog, type MemoryEventLogOptions } from '../../src/adapters/memory/memory-event-log.ts';
@@ -63,8 +64,8 @@ export async function startBothLegs(parts: Parts, options: Partial<RunnerOptions
     catalog: BANKING_PAYLOADS, random: seededRandom(3),
   });
   const done = Promise.all([
-    runLeg(graphLeg(parts.graph), deps('graph'), opts),
-    runLeg(vectorLeg(parts.vectors, parts.embedder), deps('vector'), opts),
+    runLeg(graphLeg(parts.graph, bankingApp), deps('graph'), opts),
+    runLeg(vectorLeg(parts.vectors, parts.embedder, bankingApp), deps('vector'), opts),
   ]).then(([graph, vector]) => ({ graph, vector }));
   return { done, subscriptions };
 }

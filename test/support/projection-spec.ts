@@ -1,14 +1,14 @@
 import { expect } from 'vitest';
 import type { EntityEvent } from '../../src/domain/index.ts';
-import type { ProjectionDefinition, Target, TargetCommands } from '../../src/projections/projection.ts';
+import type { LegProjection, Target, TargetCommands } from '../../src/projections/projection.ts';
 
 /**
  * Given/when/then for projections: given earlier events (ignored by a pure projection, but
  * they document the scenario), when one event is projected, then exactly these commands.
  *
- *   projectionSpec(graphProjection).given([create]).when(update).then([...commands])
+ *   projectionSpec(graphProjection.graph!).given([create]).when(update).then([...commands])
  */
-export function projectionSpec<T extends Target>(projection: ProjectionDefinition<T>) {
+export function projectionSpec<T extends Target>(projection: Pick<LegProjection<T>, 'project'>) {
   return {
     given: (history: readonly EntityEvent[]) => ({
       when: (event: EntityEvent) => {

@@ -3,6 +3,8 @@ import { RefractError } from '../../domain/index.ts';
 
 /** Every setting Refract reads, with its default. Env vars and CLI flags map onto it. */
 export const configSchema = z.object({
+  /** A module exporting the application (defineApp); unset: the built-in banking application. */
+  app: z.string().min(1).optional(),
   eventLog: z.enum(['memory', 'pulsar']).default('memory'),
   graph: z.enum(['memory', 'janusgraph']).default('memory'),
   vectors: z.enum(['memory', 'opensearch']).default('memory'),

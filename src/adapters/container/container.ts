@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import type { RefractConfig } from '../config/config.ts';
+import { loadApp } from '../config/load-app.ts';
 import { createMemoryMetrics } from '../memory/memory-metrics.ts';
 import { createPrometheusMetrics } from '../prometheus/prometheus-metrics.ts';
 import { createSystemClock } from '../memory/system-clock.ts';
@@ -14,6 +15,7 @@ import { TOKENS } from './tokens.ts';
 export function buildContainer(config: RefractConfig, options: { metrics?: 'memory' | 'prometheus' } = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.App).toResolvedValue(loadApp, [TOKENS.Config]);
   container.bind(TOKENS.Clock).toResolvedValue(createSystemClock);
   if (options.metrics === 'prometheus') {
     container.bind(TOKENS.PrometheusMetrics).toResolvedValue(() => createPrometheusMetrics());
@@ -35,6 +37,7 @@ export function buildContainer(config: RefractConfig, options: { metrics?: 'memo
 export async function resolvePipeline(container: Container) {
   return {
     config: container.get(TOKENS.Config),
+    app: await container.getAsync(TOKENS.App),
     clock: await container.getAsync(TOKENS.Clock),
     metrics: await container.getAsync(TOKENS.Metrics),
     logger: await container.getAsync(TOKENS.Logger),

@@ -1,3 +1,4 @@
+import type { App } from '../../projections/app.ts';
 import type { RefractConfig } from '../config/config.ts';
 import { oneShotRetry, type OneShotRetry } from '../cli/one-shot-retry.ts';
 
@@ -8,18 +9,19 @@ import { oneShotRetry, type OneShotRetry } from '../cli/one-shot-retry.ts';
  * restarting (logged, bounded: see oneShotRetry); a refusal or bad setting fails at once.
  * Returns one line per server for progress output.
  */
-export async function prepareServers(config: RefractConfig, retry: OneShotRetry = oneShotRetry()): Promise<string[]> {
+export async function prepareServers(config: RefractConfig, app: App, retry: OneShotRetry = oneShotRetry()): Promise<string[]> {
   const done: string[] = [];
   if (config.eventLog === 'pulsar') {
     const { initTopology } = await import('../pulsar/init-topology.ts');
     const report = await retry('pulsar topology', () =>
-      initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace }));
+      initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, topics: app.topics }));
     const created = report.steps.filter((s) => s.outcome !== 'present').length;
     done.push(`pulsar topology ${config.pulsarTenant}/${config.pulsarNamespace}: ${created} changed, ${report.steps.length - created} present`);
   }
   if (config.graph === 'janusgraph') {
     const { initGraphSchema } = await import('../janusgraph/init-graph-schema.ts');
-    const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl }));
+    const { graphSchemaFor } = await import('../janusgraph/graph-schema.ts');
+    const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl, schema: graphSchemaFor(app) }));
     done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, indices ${report.index}`);
   }
   return done;

@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { App } from '../../projections/app.ts';
 import type { RefractConfig } from '../config/config.ts';
 import type { PrometheusMetrics } from '../prometheus/prometheus-metrics.ts';
 import type { Clock, DeadLetters, Embedder, EventLog, GraphStore, InFlightJournal, Logger, Metrics, VectorStore } from '../../ports/index.ts';
@@ -9,6 +10,8 @@ export type JournalFactory = (leg: string) => InFlightJournal;
 /** Injection tokens: one per port, plus the configuration. */
 export const TOKENS = {
   Config: Symbol.for('refract.Config') as ServiceIdentifier<RefractConfig>,
+  /** The application: entities, topics and projections (docs/adr/0016). */
+  App: Symbol.for('refract.App') as ServiceIdentifier<App>,
   EventLog: Symbol.for('refract.EventLog') as ServiceIdentifier<EventLog>,
   GraphStore: Symbol.for('refract.GraphStore') as ServiceIdentifier<GraphStore>,
   VectorStore: Symbol.for('refract.VectorStore') as ServiceIdentifier<VectorStore>,

@@ -1,4 +1,5 @@
-import { BANKING_ENTITY_TYPES } from '../../domain/index.ts';
+import type { App } from '../../projections/app.ts';
+import { bankingApp } from '../../projections/banking/banking.app.ts';
 
 /** Java types a property key may have; the schema script maps each name onto its class. */
 export type PropertyDataType = 'String' | 'Integer' | 'Long' | 'Double' | 'Boolean';
@@ -35,13 +36,14 @@ export const BUCKET_INDEX = 'byBucket';
 export const BUCKET_DELETED_INDEX = 'byBucketDeleted';
 
 /**
- * The banking graph. Payload keys are not listed: JanusGraph's default schema maker creates
- * each on first write, typed by the value the adapter sends (numbers always as Double), so a
- * new payload field needs no schema step (docs/adr/0009).
+ * An application's graph: the labels its projections declare (docs/adr/0016), and the keys and
+ * indices the store itself needs. Payload keys are not listed: JanusGraph's default schema
+ * maker creates each on first write, typed by the value the adapter sends (numbers always as
+ * Double), so a new payload field needs no schema step (docs/adr/0009).
  */
-export const BANKING_GRAPH_SCHEMA: GraphSchema = {
-  vertexLabels: BANKING_ENTITY_TYPES,
-  edgeLabels: ['OWNED_BY', 'EMPLOYED_BY', 'FROM', 'TO'],
+export const graphSchemaFor = (app: App): GraphSchema => ({
+  vertexLabels: app.graph.vertexLabels,
+  edgeLabels: app.graph.edgeLabels,
   propertyKeys: [
     { name: SYSTEM_KEYS.id, dataType: 'String' },
     { name: SYSTEM_KEYS.version, dataType: 'Long' },
@@ -54,4 +56,7 @@ export const BANKING_GRAPH_SCHEMA: GraphSchema = {
     { name: BUCKET_INDEX, keys: [SYSTEM_KEYS.bucket], unique: false },
     { name: BUCKET_DELETED_INDEX, keys: [SYSTEM_KEYS.bucket, SYSTEM_KEYS.deleted], unique: false },
   ],
-};
+});
+
+/** The built-in banking application's graph, the default where no application is named. */
+export const BANKING_GRAPH_SCHEMA: GraphSchema = graphSchemaFor(bankingApp);

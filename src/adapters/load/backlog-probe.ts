@@ -1,5 +1,5 @@
-import { BANKING_TOPIC_NAMES } from '../../domain/index.ts';
 import type { RefractConfig } from '../config/config.ts';
+import { loadApp } from '../config/load-app.ts';
 import type { LegName } from './leg-tap.ts';
 
 /** A leg's real subscription backlog, where the log can tell it without consuming; undefined otherwise. */
@@ -7,7 +7,7 @@ export type BacklogProbe = (leg: LegName) => Promise<number | undefined>;
 
 /**
  * On Pulsar: the broker's precise count of unacked messages of the leg's subscription, summed
- * over the banking topics (the admin API only reads; a second consumer on the subscription
+ * over the application's topics (the admin API only reads; a second consumer on the subscription
  * would take messages from the leg). The embedded log cannot be asked from outside the legs,
  * so there the run counts published − acked itself.
  */
@@ -17,10 +17,11 @@ export async function createBacklogProbe(config: RefractConfig): Promise<Backlog
   const { subscriptionBacklog } = await import('../pulsar/subscription-backlog.ts');
   const { fullTopicName } = await import('../pulsar/topic-names.ts');
   const admin = createPulsarAdmin(config.pulsarUrl, 5_000);
+  const { topics } = await loadApp(config);
   const where = { tenant: config.pulsarTenant, namespace: config.pulsarNamespace };
   return async (leg) => {
     try {
-      const counts = await Promise.all(BANKING_TOPIC_NAMES.map((t) => subscriptionBacklog(admin, fullTopicName(where, t), `refract-${leg}`)));
+      const counts = await Promise.all(topics.map((t) => subscriptionBacklog(admin, fullTopicName(where, t), `refract-${leg}`)));
       return counts.some((c) => c === undefined) ? undefined : counts.reduce<number>((a, c) => a + (c ?? 0), 0);
     } catch {
       // A slow or restarting admin API must not stop the measurement: this second falls back to the count.

@@ -25,8 +25,8 @@ export interface LoadOutcome {
  */
 export async function loadAndReport(config: RefractConfig, settings: LoadSettings, options: { reportDir: string; title: string; say?: (line: string) => void; knownVersions?: Readonly<Record<string, string>>; serveMetrics?: boolean }): Promise<LoadOutcome> {
   const say = options.say ?? (() => undefined);
-  for (const line of await prepareServers(config)) say(line);
   const container = buildContainer(config, options.serveMetrics ? { metrics: 'prometheus' } : {});
+  for (const line of await prepareServers(config, await container.getAsync(TOKENS.App))) say(line);
   const p = await resolvePipeline(container);
   const board = healthBoard();
   const ops = options.serveMetrics ? await serveOps(p, await container.getAsync(TOKENS.PrometheusMetrics), config, board.get) : undefined;

@@ -1,6 +1,6 @@
-import { BANKING_TOPIC_NAMES } from '../../domain/index.ts';
 import type { Readiness } from '../../runtime/index.ts';
 import type { RefractConfig } from '../config/config.ts';
+import { loadApp } from '../config/load-app.ts';
 import { createDeadLetters, createGraphStore } from '../container/adapter-factories.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
 import { OPERATED_LEGS } from './serve-ops.ts';
@@ -90,10 +90,11 @@ async function legStatuses(config: RefractConfig): Promise<LegStatus[]> {
   const admin = createPulsarAdmin(config.pulsarUrl, TIMEOUT_MS);
   const deadLetters = await createDeadLetters(config);
   const where = { tenant: config.pulsarTenant, namespace: config.pulsarNamespace };
+  const { topics } = await loadApp(config);
   return Promise.all(OPERATED_LEGS.map(async (leg) => {
     try {
       const [stats, depth] = await Promise.all([
-        Promise.all(BANKING_TOPIC_NAMES.map((t) => subscriptionStats(admin, fullTopicName(where, t), `refract-${leg}`))),
+        Promise.all(topics.map((t) => subscriptionStats(admin, fullTopicName(where, t), `refract-${leg}`))),
         deadLetters.depth(leg),
       ]);
       const known = stats.filter((s) => s !== undefined);

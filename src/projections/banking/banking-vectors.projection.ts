@@ -14,19 +14,23 @@ const FIELDS: Readonly<Record<string, readonly string[]>> = {
 export const vectorProjection = defineProjection({
   name: 'banking-vectors',
   version: 1,
-  target: 'vector',
   handles: Object.keys(FIELDS),
-  project(event: EntityEvent): VectorCommand[] {
-    const fieldNames = FIELDS[event.entity_type];
-    if (!fieldNames) return [];
-    const { entity_type: index, entity_id: id, version } = event;
-    const text = event.text_for_embedding;
-    if (event.event_type === 'delete' || !text?.trim()) return [{ kind: 'tombstone_document', index, id, version }];
-    const fields: Record<string, PropertyValue> = { entity_type: index };
-    for (const name of fieldNames) {
-      const value = event.payload[name];
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[name] = value;
-    }
-    return [{ kind: 'upsert_document', index, id, version, fields, text }];
+  vector: {
+    indices: Object.fromEntries(Object.entries(FIELDS).map(([index, fields]) => [index, { fields: ['entity_type', ...fields] }])),
+    project,
   },
 });
+
+function project(event: EntityEvent): VectorCommand[] {
+  const fieldNames = FIELDS[event.entity_type];
+  if (!fieldNames) return [];
+  const { entity_type: index, entity_id: id, version } = event;
+  const text = event.text_for_embedding;
+  if (event.event_type === 'delete' || !text?.trim()) return [{ kind: 'tombstone_document', index, id, version }];
+  const fields: Record<string, PropertyValue> = { entity_type: index };
+  for (const name of fieldNames) {
+    const value = event.payload[name];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[name] = value;
+  }
+  return [{ kind: 'upsert_document', index, id, version, fields, text }];
+}

@@ -1,3 +1,4 @@
+import { bankingApp } from '../../../src/projections/banking/banking.app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryGraphStore } from '../../../src/adapters/memory/memory-graph-store.ts';
 import { createMemoryInFlightJournal } from '../../../src/adapters/memory/memory-inflight-journal.ts';
@@ -38,7 +39,7 @@ describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () =
       const graph = createMemoryGraphStore();
       const deadLetters = createPulsarDeadLetters({ webUrl, tenant: ns.tenant, namespace: ns.namespace });
       const stats = await runLeg(
-        graphLeg(graph),
+        graphLeg(graph, bankingApp),
         {
           subscription: await log.subscribe({ topics: TOPICS, subscription: 'refract-graph' }),
           deadLetters, metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { loadConfig } from '../../config/config.ts';
+import { TOKENS } from '../../container/tokens.ts';
 import { buildContainer, resolvePipeline, type Pipeline } from '../../container/container.ts';
 import { prepareServers } from '../../container/prepare-servers.ts';
 import { generateBankingEvents } from '../../synthetic/banking-generator.ts';
@@ -34,8 +35,9 @@ export function registerDemoCommand(program: Command): void {
   adapterFlags(command).action(async (flags: DemoFlags & Record<string, unknown>) => {
     // The demo prints its own summary; its log shows only errors unless asked for more.
     const config = loadConfig({ logLevel: process.env.REFRACT_LOG_LEVEL ?? 'error', ...configFlags(flags) });
-    for (const line of await prepareServers(config)) process.stdout.write(`${line}\n`);
-    const p = await resolvePipeline(buildContainer(config));
+    const container = buildContainer(config);
+    for (const line of await prepareServers(config, await container.getAsync(TOKENS.App))) process.stdout.write(`${line}\n`);
+    const p = await resolvePipeline(container);
     try {
       await demo(p, flags);
     } finally {

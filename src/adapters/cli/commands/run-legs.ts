@@ -1,4 +1,3 @@
-import { BANKING_PAYLOADS, BANKING_TOPIC_NAMES } from '../../../domain/index.ts';
 import { createIsolationLock, DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, graphLeg, runLeg, vectorLeg, type LegStats, type RunnerOptions } from '../../../runtime/index.ts';
 import type { Pipeline } from '../../container/container.ts';
 
@@ -29,13 +28,13 @@ export async function runBothLegs(
   const isolation = createIsolationLock();
   const deps = async (leg: string) => ({
     isolation,
-    subscription: await p.log.subscribe({ topics: BANKING_TOPIC_NAMES, subscription: `refract-${leg}`, type: 'Key_Shared' }),
+    subscription: await p.log.subscribe({ topics: p.app.topics, subscription: `refract-${leg}`, type: 'Key_Shared' }),
     deadLetters: p.deadLetters,
     metrics: p.metrics,
     clock: p.clock,
     logger: p.logger,
     journal: p.journals(leg),
-    catalog: BANKING_PAYLOADS,
+    catalog: p.app.catalog,
   });
   const stopOthersOnFailure = (run: Promise<LegStats>) =>
     run.catch((error: unknown) => {
@@ -43,8 +42,8 @@ export async function runBothLegs(
       throw error;
     });
   const [graph, vector] = await Promise.allSettled([
-    stopOthersOnFailure(runLeg(graphLeg(p.graph), await deps('graph'), runnerOptions)),
-    stopOthersOnFailure(runLeg(vectorLeg(p.vectors, p.embedder, p.metrics), await deps('vector'), runnerOptions)),
+    stopOthersOnFailure(runLeg(graphLeg(p.graph, p.app), await deps('graph'), runnerOptions)),
+    stopOthersOnFailure(runLeg(vectorLeg(p.vectors, p.embedder, p.app, p.metrics), await deps('vector'), runnerOptions)),
   ]);
   if (graph.status === 'rejected') throw graph.reason;
   if (vector.status === 'rejected') throw vector.reason;

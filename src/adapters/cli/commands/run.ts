@@ -19,8 +19,8 @@ export function registerRunCommand(program: Command): void {
     .option('--until-drained', 'stop once both subscriptions have no backlog'))
     .action(async (flags: Record<string, unknown>) => {
       const config = loadConfig(configFlags(flags));
-      for (const line of await prepareServers(config)) process.stderr.write(`${line}\n`);
       const container = buildContainer(config, { metrics: 'prometheus' });
+      for (const line of await prepareServers(config, await container.getAsync(TOKENS.App))) process.stderr.write(`${line}\n`);
       const p = await resolvePipeline(container);
       const logger = p.logger.child({ command: 'run' });
       const board = healthBoard();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 /** Flags that pick adapters and tune the runner; they override REFRACT_* environment variables. */
 export function adapterFlags(command: Command): Command {
   return command
+    .option('--app <module>', 'a module exporting the application (defineApp); default: the built-in banking app (env REFRACT_APP)')
     .option('--event-log <kind>', 'memory | pulsar (env REFRACT_EVENT_LOG)')
     .option('--graph <kind>', 'memory | janusgraph (env REFRACT_GRAPH)')
     .option('--vectors <kind>', 'memory | opensearch (env REFRACT_VECTORS)')
@@ -26,6 +27,6 @@ export function opsFlags(command: Command): Command {
 
 /** The subset of parsed flags that are configuration settings. */
 export function configFlags(flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const keys = ['eventLog', 'graph', 'vectors', 'embedder', 'pulsarUrl', 'pulsarTenant', 'pulsarNamespace', 'janusgraphUrl', 'opensearchUrl', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
+  const keys = ['app', 'eventLog', 'graph', 'vectors', 'embedder', 'pulsarUrl', 'pulsarTenant', 'pulsarNamespace', 'janusgraphUrl', 'opensearchUrl', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
   return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
 }

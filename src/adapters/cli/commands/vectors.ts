@@ -2,25 +2,25 @@ import type { Command } from 'commander';
 import { serverOrigin } from '../../shared/server-origin.ts';
 import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
-import { vectorProjection } from '../../../projections/vector/vector.projection.ts';
+import { loadApp } from '../../config/load-app.ts';
 import { createEmbedder } from '../../container/adapter-factories.ts';
 import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 
 interface VectorFlags {
+  app?: string;
   opensearchUrl?: string;
   embedder?: string;
   modelDir?: string;
   prefix: string;
 }
 
-/** The entity types that have a vector document: what the vector projection handles. */
-const ENTITY_TYPES = vectorProjection.handles;
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Flags shared by the vector commands; they override REFRACT_OPENSEARCH_URL, REFRACT_EMBEDDER, REFRACT_MODEL_DIR. */
 function vectorFlags(command: Command): Command {
   return command
+    .option('--app <module>', 'the application whose indices these are (env REFRACT_APP; default: the built-in banking app)')
     .option('--opensearch-url <url>', 'OpenSearch REST endpoint (env REFRACT_OPENSEARCH_URL)')
     .option('--embedder <kind>', 'hashing | minilm: decides the vector dimension (env REFRACT_EMBEDDER)')
     .option('--model-dir <dir>', 'MiniLM model directory (env REFRACT_MODEL_DIR)')
@@ -28,17 +28,18 @@ function vectorFlags(command: Command): Command {
 }
 
 function configFrom(flags: VectorFlags): RefractConfig {
-  const { opensearchUrl, embedder, modelDir } = flags;
-  return loadConfig({ opensearchUrl, embedder, modelDir });
+  const { app, opensearchUrl, embedder, modelDir } = flags;
+  return loadConfig({ app, opensearchUrl, embedder, modelDir });
 }
 
 /** `refract vectors init` and `refract search`: the OpenSearch side of the vector leg, by hand. */
 export function registerVectorsCommands(program: Command): void {
   const vectors = program.command('vectors').description('manage the OpenSearch k-NN indices of the vector leg');
   vectorFlags(
-    vectors.command('init').description(`create the ${ENTITY_TYPES.join(' and ')} indices and their aliases (idempotent)`),
+    vectors.command('init').description('create the indices the application\'s projections declare, and their aliases (idempotent)'),
   ).action(async (flags: VectorFlags) => {
     const config = configFrom(flags);
+    const indices = (await loadApp(config)).indices.map((i) => i.name);
     const embedder = await createEmbedder(config);
     const { createOpenSearchClient } = await import('../../opensearch/opensearch-client.ts');
     const { initVectorIndices } = await import('../../opensearch/init-vector-indices.ts');
@@ -46,7 +47,7 @@ export function registerVectorsCommands(program: Command): void {
     try {
       // Idempotent (an index found is left alone), so a retry after a transient failure is safe.
       const statuses = await oneShotRetry()('vectors init', () =>
-        initVectorIndices({ client, indices: ENTITY_TYPES, dimension: embedder.dimension, prefix: flags.prefix }));
+        initVectorIndices({ client, indices, dimension: embedder.dimension, prefix: flags.prefix }));
       say(`OpenSearch ${serverOrigin(config.opensearchUrl)}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
       for (const s of statuses) say(`  ${s.created ? 'created' : 'found  '}  ${s.alias} -> ${s.index}`);
     } finally {
@@ -59,7 +60,7 @@ export function registerVectorsCommands(program: Command): void {
       .command('search')
       .description('find the stored documents most similar to a text (k-NN on OpenSearch)')
       .argument('<text>', 'the text to embed and search for')
-      .option('--type <entity-type>', `entity type to search (${ENTITY_TYPES.join(' | ')})`, 'person')
+      .option('--type <index>', 'the index to search, as a projection declares it (the banking app: person | company)', 'person')
       .option('--k <n>', 'how many hits', '10'),
   ).action(async (text: string, flags: VectorFlags & { type: string; k: string }) => {
     const k = Number(flags.k);
@@ -67,6 +68,10 @@ export function registerVectorsCommands(program: Command): void {
       throw new RefractError('CONFIG.INVALID', `flag --k must be a positive integer (got ${JSON.stringify(flags.k)})`, { field: 'k', value: flags.k });
     }
     const config = configFrom(flags);
+    const declared = (await loadApp(config)).indices.map((i) => i.name);
+    if (!declared.includes(flags.type)) {
+      throw new RefractError('CONFIG.INVALID', `flag --type: no projection declares an index ${JSON.stringify(flags.type)} (declared: ${declared.join(', ')})`, { field: 'type', value: flags.type });
+    }
     const embedder = await createEmbedder(config);
     const { createOpenSearchVectorStore } = await import('../../opensearch/opensearch-vector-store.ts');
     const store = createOpenSearchVectorStore({ node: config.opensearchUrl, prefix: flags.prefix, dimension: embedder.dimension });
