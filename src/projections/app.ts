@@ -108,16 +108,23 @@ export function defineApp(definition: AppDefinition): App {
   return app;
 }
 
-/** The id a vertex of `label` has in the store: an entity's id, or the projection's own namespaced one. */
+/**
+ * Separates a derived vertex's id from its projection's name: U+001F, a control character no
+ * entity id may contain (src/domain/entity-id.ts), so a derived id can never equal an entity id,
+ * and ids that share a prefix keep it (tests and purges select by prefix).
+ */
+export const NAMESPACE_SEPARATOR = '\u001f';
+
+/** The id a vertex of `label` has in the store: an entity's id, or `<id>␟<projection>` for the projection's own. */
 export const storedVertexId = (projection: string, label: string, id: string, isEntity: (type: string) => boolean) =>
-  (isEntity(label) ? id : `${projection}:${id}`);
+  (isEntity(label) ? id : `${id}${NAMESPACE_SEPARATOR}${projection}`);
 
 function checkedGraph(p: ProjectionDefinition, output: GraphOutput, isEntity: (type: string) => boolean): LegProjection<'graph'> {
   const vertices = new Set(output.vertices);
   const edges = new Set(output.edges);
   const target = (edge: OwnedEdge): OwnedEdge['to'] => {
     if (isEntity(edge.to.label)) return edge.to;
-    if (vertices.has(edge.to.label)) return { label: edge.to.label, id: `${p.name}:${edge.to.id}` };
+    if (vertices.has(edge.to.label)) return { label: edge.to.label, id: storedVertexId(p.name, edge.to.label, edge.to.id, isEntity) };
     throw undeclared(p.name, `an edge ${edge.label} to a vertex labelled ${JSON.stringify(edge.to.label)}, neither an entity type nor one of its own vertex labels`, output.vertices);
   };
   return {

@@ -11,7 +11,7 @@ export type Target = keyof TargetCommands;
  * What a projection writes to the graph, declared, and the pure function that writes it.
  * - `vertices`: the vertex labels it upserts and tombstones. An entity type's label carries
  *   entity ids; any other label is the projection's own, and its ids live in the projection's
- *   namespace (`<projection>:<id>` in the store), so they can never meet an entity's id.
+ *   namespace (`<id>␟<projection>` in the store, U+001F), so they can never meet an entity's id.
  * - `edges`: the labels of the edges its vertices own.
  */
 export interface GraphOutput {

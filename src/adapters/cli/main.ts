@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
 import { registerDeadLettersCommands } from './commands/dead-letters.ts';
