@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { ChaosLastSequencer } from './test/support/chaos-last.sequencer.ts';
 import { suiteStack } from './test/support/suite-stack.ts';
+
+/** `refract` (the examples' import) is src/index.ts, never a stale dist/ (docs/adr/0016). */
+const REFRACT_FROM_SOURCE = [{ find: /^refract$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }];
 
 /**
  * Two projects, chosen by file suffix (see docs/adr/0001):
@@ -15,6 +19,7 @@ export default defineConfig({
     sequence: { sequencer: ChaosLastSequencer },
     projects: [
       {
+        resolve: { alias: REFRACT_FROM_SOURCE },
         test: {
           name: 'unit',
           include: ['test/**/*.unit.test.ts', 'test/**/*.prop.test.ts', 'test/**/*.e2e.test.ts'],
@@ -24,6 +29,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: REFRACT_FROM_SOURCE },
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts'],

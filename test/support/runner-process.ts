@@ -17,7 +17,7 @@ export interface RunnerProcess {
  * OpenSearch, the hashing embedder. `env` carries the REFRACT_* settings that place it.
  */
 export function startRunner(env: Readonly<Record<string, string>>, logFile: string, untilDrained = false): RunnerProcess {
-  const args = ['--import', 'tsx', 'src/adapters/cli/main.ts', 'run',
+  const args = ['--conditions=source', '--import', 'tsx', 'src/adapters/cli/main.ts', 'run',
     '--event-log', 'pulsar', '--graph', 'janusgraph', '--vectors', 'opensearch', '--embedder', 'hashing',
     ...(untilDrained ? ['--until-drained'] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
