@@ -51,7 +51,3 @@ export const isRefractError = (error: unknown): error is RefractError =>
 
 /** Transient: retried in process, never dead-lettered for this. */
 export const isRetryable = (error: unknown): boolean => isRefractError(error) && error.retryable;
-
-/** Permanent: bad input that no retry can fix; goes to dead letters with its reason. */
-export const isPermanent = (error: unknown): boolean =>
-  isRefractError(error) && !error.retryable;

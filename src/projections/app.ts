@@ -10,7 +10,7 @@ export interface EntityDefinition {
 
 /** Everything Refract needs to know about an application, in one value (docs/adr/0016). */
 export interface AppDefinition {
-  /** Lower-case letters, digits and dashes; the default Pulsar namespace. */
+  /** Lower-case letters, digits and dashes. */
   readonly name: string;
   readonly entities: Readonly<Record<string, EntityDefinition>>;
   readonly projections: readonly ProjectionDefinition[];

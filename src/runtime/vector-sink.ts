@@ -8,14 +8,14 @@ const EMBEDDER_PROBE = 'Refract checks that the embedding model answers.';
 
 type Upsert = Extract<VectorCommand, { kind: 'upsert_document' }>;
 
+/** A survivor's fate: a ready write, or an upsert still waiting for its vector. */
+type Plan = { readonly positions: number[] } & ({ readonly write: VectorWrite } | { readonly upsert: Upsert; readonly hash: string });
+
 /**
  * The vector leg's sink (docs/adr/0003): one multi-get per index for stored versions and
  * text hashes; stale commands dropped before any model call; the stored vector reused when
  * the hash of text + model is equal; every remaining text embedded in one call; one write.
  */
-/** A survivor's fate: a ready write, or an upsert still waiting for its vector. */
-type Plan = { readonly positions: number[] } & ({ readonly write: VectorWrite } | { readonly upsert: Upsert; readonly hash: string });
-
 export function createVectorSink(store: VectorStore, embedder: Embedder): LegSink<VectorCommand> {
   return {
     async apply(commands): Promise<SinkResult> {

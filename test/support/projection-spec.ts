@@ -3,22 +3,27 @@ import type { EntityEvent } from '../../src/domain/index.ts';
 import type { LegProjection, Target, TargetCommands } from '../../src/projections/projection.ts';
 
 /**
- * Given/when/then for projections: given earlier events (ignored by a pure projection, but
- * they document the scenario), when one event is projected, then exactly these commands.
+ * Given/when/then for projections: given earlier events, when one event is projected, then
+ * exactly these commands. A projection is pure, so the history cannot change the answer; what
+ * `given` checks is that every event of the history projects without throwing (a projection
+ * is total over recorded events), and the scenario reads as the events happened.
  *
  *   projectionSpec(graphProjection.graph!).given([create]).when(update).then([...commands])
  */
 export function projectionSpec<T extends Target>(projection: Pick<LegProjection<T>, 'project'>) {
   return {
-    given: (history: readonly EntityEvent[]) => ({
-      when: (event: EntityEvent) => {
-        const produced = [...history, event].map((e) => projection.project(e)).at(-1) ?? [];
-        return {
-          then: (expected: readonly TargetCommands[T][]) => expect(produced).toEqual(expected),
-          thenNothing: () => expect(produced).toEqual([]),
-        };
-      },
-    }),
+    given: (history: readonly EntityEvent[]) => {
+      for (const event of history) expect(() => projection.project(event), `projecting ${event.entity_type} ${event.entity_id} v${event.version}`).not.toThrow();
+      return {
+        when: (event: EntityEvent) => {
+          const produced = projection.project(event);
+          return {
+            then: (expected: readonly TargetCommands[T][]) => expect(produced).toEqual(expected),
+            thenNothing: () => expect(produced).toEqual([]),
+          };
+        },
+      };
+    },
   };
 }
 

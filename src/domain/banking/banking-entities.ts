@@ -62,4 +62,3 @@ export const BANKING_PAYLOADS = {
 export type BankingEntityType = keyof typeof BANKING_PAYLOADS;
 export const BANKING_ENTITY_TYPES = Object.keys(BANKING_PAYLOADS) as BankingEntityType[];
 
-export const isBankingEntityType = (type: string): type is BankingEntityType => Object.hasOwn(BANKING_PAYLOADS, type);
