@@ -23,7 +23,9 @@ const plan = (steps: string): LoadSettings => ({
   entities: 20_000, seed: 42, mix: DEFAULT_LOAD_MIX, idPrefix: runIdPrefix(), sliceMs: 10, drainTimeoutMs: 20_000,
 });
 
-async function measure(title: string, flags: Record<string, unknown>, steps: string, knownVersions?: Record<string, string>): Promise<LoadReport> {
+async function measure(
+  title: string, flags: Record<string, unknown>, steps: string, knownVersions?: Record<string, string>,
+): Promise<LoadReport> {
   process.stderr.write(`${title}: steps ${steps} events/s …\n`);
   const config = loadConfig({ logLevel: 'error', stateDir: await mkdtemp(join(tmpdir(), 'refract-bench-e2e-')), ...flags });
   const { report, paths } = await loadAndReport(config, plan(steps), { reportDir: 'reports', title, ...(knownVersions ? { knownVersions } : {}) });

@@ -7,7 +7,8 @@ export { defineProjection, type GraphOutput, type LegProjection, type Projection
 export { bankingApp } from './projections/banking/banking.app.ts';
 export {
   entityRefSchema, isRefractError, RefractError,
-  type EntityEvent, type EntityRef, type ErrorCode, type GraphCommand, type OwnedEdge, type PayloadCatalog, type PropertyValue, type VectorCommand,
+  type EntityEvent, type EntityRef, type ErrorCode, type GraphCommand, type OwnedEdge, type PayloadCatalog,
+  type PropertyValue, type VectorCommand,
 } from './domain/index.ts';
 export type * from './ports/index.ts';
 export { graphLeg, runLeg, vectorLeg, DEFAULT_RETRY, DEFAULT_RUNNER_OPTIONS, type Leg, type LegStats, type RunnerDeps, type RunnerOptions } from './runtime/index.ts';

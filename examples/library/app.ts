@@ -47,7 +47,9 @@ const libraryGraph = defineProjection({
       const edges: Extract<GraphCommand, { kind: 'upsert_vertex' }>['edges'][number][] = [];
       for (const [field, value] of Object.entries(event.payload)) {
         const ref = label === 'loan' && (field === 'member' || field === 'book') ? (value as { entity_type: string; entity_id: string }) : undefined;
-        if (ref) edges.push({ label: LOAN_EDGES[field as keyof typeof LOAN_EDGES], to: { label: ref.entity_type, id: ref.entity_id }, properties: {} });
+        if (ref) edges.push({
+          label: LOAN_EDGES[field as keyof typeof LOAN_EDGES], to: { label: ref.entity_type, id: ref.entity_id }, properties: {},
+        });
         else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') properties[field] = value;
       }
       return [{ kind: 'upsert_vertex', label, id, version, properties, edges: edges.sort((a, b) => a.label.localeCompare(b.label)) }];

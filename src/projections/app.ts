@@ -98,7 +98,8 @@ export function defineApp(definition: AppDefinition): App {
       vertexLabels: unique([...entityTypes, ...definition.projections.flatMap((p) => p.graph?.vertices ?? [])]),
       edgeLabels: unique(definition.projections.flatMap((p) => p.graph?.edges ?? [])),
     },
-    indices: definition.projections.flatMap((p) => Object.entries(p.vector?.indices ?? {}).map(([name, { fields }]) => ({ name, fields, projection: p.name }))),
+    indices: definition.projections.flatMap((p) =>
+      Object.entries(p.vector?.indices ?? {}).map(([name, { fields }]) => ({ name, fields, projection: p.name }))),
     legProjections: <T extends Target>(target: T) => definition.projections.flatMap((p): LegProjection<T>[] => {
       if (target === 'graph' && p.graph) return [checkedGraph(p, p.graph, isEntity) as unknown as LegProjection<T>];
       if (target === 'vector' && p.vector) return [checkedVector(p, p.vector) as unknown as LegProjection<T>];

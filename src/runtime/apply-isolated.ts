@@ -84,7 +84,10 @@ export async function applyIsolated<C>(ctx: ApplyContext<C>, initial: readonly n
       const alone = write([index]);
       const what = `${ctx.leg} store write of message ${ctx.keyOf(index)}`;
       try {
-        ctx.record(await retryBounded(alone.run, retry(what, { ...options.retry, maxAttempts: options.itemAttempts }, (e) => !isConfigError(e) && !isRejected(e))), alone.owners);
+        ctx.record(await retryBounded(
+          alone.run,
+          retry(what, { ...options.retry, maxAttempts: options.itemAttempts }, (e) => !isConfigError(e) && !isRejected(e)),
+        ), alone.owners);
       } catch (single) {
         if (isConfigError(single) || options.signal?.aborted) throw single;
         if (isRejected(single)) ctx.fail({ index, error: single, kind: 'rejected' });

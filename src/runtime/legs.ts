@@ -12,7 +12,10 @@ export const graphLeg = (store: GraphStore, app: App): Leg<'graph'> => ({
   sink: createGraphSink(store),
 });
 
-/** The vector leg: the vector side of every projection of the app, embedded and written to one VectorStore; with `metrics`, each model call is timed. */
+/**
+ * The vector leg: the vector side of every projection of the app, embedded and written to one VectorStore; with `metrics`, each model
+ * call is timed.
+ */
 export const vectorLeg = (store: VectorStore, embedder: Embedder, app: App, metrics?: Metrics): Leg<'vector'> => ({
   name: 'vector',
   projections: app.legProjections('vector'),

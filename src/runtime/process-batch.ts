@@ -94,7 +94,10 @@ export async function processBatch<T extends Target>(
   }, [...commandsOf.keys()]);
   stages.lap('write');
 
-  reportFreshness(leg.name, deps, options, messages, [...commandsOf].filter(([i, commands]) => commands.length > 0 && !failures.some((f) => f.index === i)).map(([i]) => i));
+  reportFreshness(
+    leg.name, deps, options, messages,
+    [...commandsOf].filter(([i, commands]) => commands.length > 0 && !failures.some((f) => f.index === i)).map(([i]) => i),
+  );
 
   for (const failure of failures) {
     const message = messages[failure.index];
@@ -129,7 +132,13 @@ function errorCode(error: unknown): string {
 }
 
 /** Freshness of each message whose write is now durable: publish time on the log → now. */
-function reportFreshness(legName: string, deps: RunnerDeps, options: RunnerOptions, messages: readonly ReceivedMessage[], written: readonly number[]): void {
+function reportFreshness(
+  legName: string,
+  deps: RunnerDeps,
+  options: RunnerOptions,
+  messages: readonly ReceivedMessage[],
+  written: readonly number[],
+): void {
   const durableAt = deps.clock.now();
   const publishTimes = written.flatMap((i) => messages[i]?.publishTime ?? []);
   for (const publishTime of publishTimes) deps.metrics.observe('freshness_seconds', legName, Math.max(0, durableAt - publishTime) / 1000);

@@ -41,7 +41,10 @@ export interface Readiness {
 export function readiness(legs: readonly LegView[], now: number, policy: ReadinessPolicy): Readiness {
   const views = legs.map((view): LegReadiness => {
     const ago = view.lastProgressAt === undefined ? null : Math.max(0, now - view.lastProgressAt);
-    const base = { leg: view.leg, state: view.health.state, backlog: view.backlog ?? null, lastProgressAgoSeconds: ago === null ? null : Math.round(ago / 1000) };
+    const base = {
+      leg: view.leg, state: view.health.state, backlog: view.backlog ?? null,
+      lastProgressAgoSeconds: ago === null ? null : Math.round(ago / 1000),
+    };
     const h = view.health;
     if (h.state === 'stopped') return { ...base, ready: false, reason: `stopped: ${h.reason}` };
     if (h.state === 'degraded' && now - h.since >= policy.storeGraceMs) {

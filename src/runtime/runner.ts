@@ -34,7 +34,10 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
     appliedThrough = Math.max(appliedThrough, publishTime);
     metrics.set('applied_through_timestamp_seconds', leg.name, appliedThrough / 1000);
   };
-  const persist = { policy: options.retry, clock, logger, health, ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}) };
+  const persist = {
+    policy: options.retry, clock, logger, health,
+    ...(options.signal ? { signal: options.signal } : {}), ...(deps.random ? { random: deps.random } : {}),
+  };
 
   const isolation = deps.isolation ?? createIsolationLock();
   const work = async (messages: readonly ReceivedMessage[]) => {

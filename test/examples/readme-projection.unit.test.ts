@@ -25,7 +25,8 @@ const largeTransfers = defineProjection({
 describe('the README\'s large-transfers projection', () => {
   const app = defineApp({
     name: 'banking',
-    entities: Object.fromEntries(Object.entries(bankingApp.catalog).map(([type, schema]) => [type, { schema, topic: bankingApp.topicFor(type) }])),
+    entities: Object.fromEntries(Object.entries(bankingApp.catalog).map(([type, schema]) =>
+      [type, { schema, topic: bankingApp.topicFor(type) }])),
     projections: [...bankingApp.projections, largeTransfers],
   });
   const transfer = (amount: number) => anEvent({ entity_type: 'transaction', entity_id: 'tx-1', payload: { amount, currency: 'EUR' } });

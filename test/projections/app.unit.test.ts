@@ -12,11 +12,20 @@ const entities = {
 };
 
 /** A projection that writes whatever `graph`/`vector` return, declaring what it is told. */
-const writing = (name: string, declared: { vertices?: string[]; edges?: string[]; indices?: Record<string, string[]> }, out: { graph?: (e: EntityEvent) => GraphCommand[]; vector?: (e: EntityEvent) => VectorCommand[] } = {}) =>
+const writing = (
+  name: string,
+  declared: { vertices?: string[]; edges?: string[]; indices?: Record<string, string[]> },
+  out: { graph?: (e: EntityEvent) => GraphCommand[]; vector?: (e: EntityEvent) => VectorCommand[] } = {},
+) =>
   defineProjection({
     name, version: 1, handles: ['book'],
     ...(declared.vertices ? { graph: { vertices: declared.vertices, edges: declared.edges ?? [], project: out.graph ?? (() => []) } } : {}),
-    ...(declared.indices ? { vector: { indices: Object.fromEntries(Object.entries(declared.indices).map(([k, fields]) => [k, { fields }])), project: out.vector ?? (() => []) } } : {}),
+    ...(declared.indices ? {
+      vector: {
+        indices: Object.fromEntries(Object.entries(declared.indices).map(([k, fields]) => [k, { fields }])),
+        project: out.vector ?? (() => []),
+      },
+    } : {}),
   });
 
 const invalid = (definition: AppDefinition): string[] => {

@@ -50,7 +50,9 @@ const healthOf = (metrics: Recorder, leg: string) =>
   Object.fromEntries(['healthy', 'degraded', 'stopped'].map((state) => [state, metrics.gauge('leg_health', leg, { state })]));
 
 /** The graph leg alone on embedded parts, its subscription seen through `wrap`; resolves with its stats and every batch it received. */
-async function runGraph(parts: Parts, metrics: Recorder, options: Partial<RunnerOptions> = {}, wrap: (s: Subscription) => Subscription = (s) => s) {
+async function runGraph(
+  parts: Parts, metrics: Recorder, options: Partial<RunnerOptions> = {}, wrap: (s: Subscription) => Subscription = (s) => s,
+) {
   const batches: ReceivedMessage[][] = [];
   const inner = wrap(await parts.log.subscribe({ topics: TOPICS, subscription: 'graph' }));
   const subscription: Subscription = {
@@ -102,7 +104,9 @@ describe('the runner\u2019s metrics', () => {
       const metrics = recordingMetrics();
       let down = true;
       const fail = () => Promise.reject(new RefractError('STORE.UNAVAILABLE', 'connection refused'));
-      const store: GraphStore = { ...parts.graph, apply: (c) => (down ? fail() : parts.graph.apply(c)), get: (ids) => (down ? fail() : parts.graph.get(ids)) };
+      const store: GraphStore = {
+        ...parts.graph, apply: (c) => (down ? fail() : parts.graph.apply(c)), get: (ids) => (down ? fail() : parts.graph.get(ids)),
+      };
       const seen: LegHealth[] = [];
       await publishEvents(parts.log, events);
       const { stats } = await runGraph({ ...parts, graph: store }, metrics, { onHealth: (_, h) => seen.push(h) });
@@ -155,7 +159,9 @@ describe('the runner\u2019s metrics', () => {
       const parts = embeddedParts();
       const metrics = recordingMetrics();
       const old = Date.now() - 3_600_000;
-      const oldTimes = (s: Subscription): Subscription => ({ ...s, receive: async (max, waitMs) => (await s.receive(max, waitMs)).map((m) => ({ ...m, publishTime: old })) });
+      const oldTimes = (s: Subscription): Subscription => ({
+        ...s, receive: async (max, waitMs) => (await s.receive(max, waitMs)).map((m) => ({ ...m, publishTime: old })),
+      });
       const controller = new AbortController();
       const afterBatch: (number | undefined)[] = [];
       const { stats } = await runGraph(parts, metrics, {

@@ -36,7 +36,8 @@ function downFor(store: GraphStore, isDown: () => boolean): GraphStore {
 const backlogOf = async (parts: Parts, subscription: string, topics: readonly string[] = TOPICS) =>
   (await parts.log.subscribe({ topics, subscription })).backlog();
 const letters = (parts: Parts, leg: string) => parts.deadLetters.all().filter((l) => l.leg === leg);
-const said = (parts: Parts, level: string, pattern: RegExp) => parts.logger.entries.filter((e) => e.level === level && pattern.test(e.message));
+const said = (parts: Parts, level: string, pattern: RegExp) =>
+  parts.logger.entries.filter((e) => e.level === level && pattern.test(e.message));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the projection runner', () => {
@@ -265,7 +266,8 @@ describe('the projection runner, on freshness', () => {
       await parts.log.publish([{ topic: 'accounts', key: 'bad', payload: new TextEncoder().encode('{not json'), properties: {} }]);
       const durable: { leg: string; count: number; lag: number }[] = [];
       await runBothLegs(parts, {
-        onDurable: (leg, publishTimes, at) => durable.push({ leg, count: publishTimes.length, lag: Math.min(...publishTimes.map((t) => at - t)) }),
+        onDurable: (leg, publishTimes, at) =>
+          durable.push({ leg, count: publishTimes.length, lag: Math.min(...publishTimes.map((t) => at - t)) }),
       });
       const graphWritten = durable.filter((d) => d.leg === 'graph');
       expect(graphWritten.reduce((n, d) => n + d.count, 0)).toBe(events.length);

@@ -1,5 +1,7 @@
 /** Entities whose state differs from the oracle's, one line each, for a failure message that points somewhere. */
-export function differences<T extends { version: number; deleted: boolean }>(expected: ReadonlyMap<string, T>, actual: ReadonlyMap<string, T>, limit = 25): string[] {
+export function differences<T extends { version: number; deleted: boolean }>(
+  expected: ReadonlyMap<string, T>, actual: ReadonlyMap<string, T>, limit = 25,
+): string[] {
   const lines: string[] = [];
   const state = (v: T | undefined) => (v ? `v${v.version}${v.deleted ? ' (deleted)' : ''}` : 'absent');
   for (const id of [...new Set([...expected.keys(), ...actual.keys()])].sort()) {

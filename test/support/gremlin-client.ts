@@ -30,7 +30,11 @@ interface Source {
 }
 
 interface GremlinModule {
-  readonly driver: { readonly DriverRemoteConnection: new (url: string, options: { mimeType: string; traversalSource: string }) => { close(): Promise<void> } };
+  readonly driver: {
+    readonly DriverRemoteConnection: new (
+      url: string, options: { mimeType: string; traversalSource: string },
+    ) => { close(): Promise<void> };
+  };
   readonly process: {
     readonly AnonymousTraversalSource: { traversal(): { withRemote(connection: unknown): Source } };
     readonly statics: Pick<Traversal, 'label' | 'valueMap'>;

@@ -14,7 +14,9 @@ const TIMEOUT_MS = 60_000;
  * second reading looks at the same vertices; without it the first `SAMPLE` vertices are taken.
  * Bytecode reads only: nothing here can write.
  */
-export async function janusgraphFingerprint(gremlinUrl: string, sampleIds?: readonly unknown[]): Promise<Fingerprint & { sampleIds: unknown[] }> {
+export async function janusgraphFingerprint(
+  gremlinUrl: string, sampleIds?: readonly unknown[],
+): Promise<Fingerprint & { sampleIds: unknown[] }> {
   const { g, __, t, close } = gremlinClient(gremlinUrl);
   try {
     return await withTimeout((async () => {

@@ -39,7 +39,9 @@ export function expectedGraph(events: readonly EntityEvent[]): Map<string, Expec
   const out = new Map<string, ExpectedVertex>();
   for (const [id, e] of newestPerEntity(events)) {
     if (e.event_type === 'delete') {
-      out.set(id, { label: e.entity_type, version: e.version, deleted: true, deletedAt: new Date(e.occurred_at).getTime(), properties: {}, edges: [] });
+      out.set(id, {
+        label: e.entity_type, version: e.version, deleted: true, deletedAt: new Date(e.occurred_at).getTime(), properties: {}, edges: [],
+      });
       continue;
     }
     const refFields = new Set((EDGES[e.entity_type] ?? []).map(([f]) => f));
@@ -51,7 +53,9 @@ export function expectedGraph(events: readonly EntityEvent[]): Map<string, Expec
       const target = e.payload[field] as { entity_type: string; entity_id: string } | undefined;
       return target ? [{ label, to: { label: target.entity_type, id: target.entity_id }, properties: edgeProps }] : [];
     });
-    out.set(id, { label: e.entity_type, version: e.version, deleted: false, properties, edges: edges.sort((a, b) => a.label.localeCompare(b.label)) });
+    out.set(id, {
+      label: e.entity_type, version: e.version, deleted: false, properties, edges: edges.sort((a, b) => a.label.localeCompare(b.label)),
+    });
   }
   for (const v of [...out.values()]) {
     for (const edge of v.edges) {

@@ -7,7 +7,8 @@ import type { OutgoingMessage } from '../../src/ports/index.ts';
  * documents never meet another test's on the shared servers.
  */
 export function withPrefix(event: EntityEvent, prefix: string): EntityEvent {
-  const payload = Object.fromEntries(Object.entries(event.payload).map(([key, value]) => [key, isReference(value) ? { ...value, entity_id: prefix + value.entity_id } : value]));
+  const payload = Object.fromEntries(Object.entries(event.payload).map(([key, value]) =>
+    [key, isReference(value) ? { ...value, entity_id: prefix + value.entity_id } : value]));
   return { ...event, entity_id: prefix + event.entity_id, payload };
 }
 
@@ -17,5 +18,7 @@ function isReference(value: unknown): value is { entity_type: string; entity_id:
 
 /** The event as published: on its type's topic, keyed by its entity id. */
 export function messageOf(event: EntityEvent): OutgoingMessage {
-  return { topic: topicFor(event.entity_type), key: event.entity_id, payload: new TextEncoder().encode(JSON.stringify(event)), properties: {} };
+  return {
+    topic: topicFor(event.entity_type), key: event.entity_id, payload: new TextEncoder().encode(JSON.stringify(event)), properties: {},
+  };
 }

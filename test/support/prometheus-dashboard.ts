@@ -48,7 +48,9 @@ export function fillVariables(template: string, variables: Readonly<Record<strin
 }
 
 /** Every query of every panel (rows' nested panels included), variables filled in. */
-export function dashboardQueries(file: string = DASHBOARD_FILE, variables: Readonly<Record<string, string>> = DEFAULT_VARIABLES): PanelQuery[] {
+export function dashboardQueries(
+  file: string = DASHBOARD_FILE, variables: Readonly<Record<string, string>> = DEFAULT_VARIABLES,
+): PanelQuery[] {
   const dashboard = JSON.parse(readFileSync(file, 'utf8')) as { panels?: readonly RawPanel[] };
   const all = (panels: readonly RawPanel[]): RawPanel[] => panels.flatMap((p) => [p, ...all(p.panels ?? [])]);
   return all(dashboard.panels ?? [])

@@ -9,7 +9,9 @@ export const BANKING_LABELS: readonly string[] = ['person', 'company', 'account'
  * adapter): vertices with the given labels (all, when `labels` is null), tombstones with their
  * deletion time. Placeholders no live edge points at are not part of the model.
  */
-export async function graphSnapshot(store: GraphStore, labels: readonly string[] | null = BANKING_LABELS): Promise<Map<string, ExpectedVertex>> {
+export async function graphSnapshot(
+  store: GraphStore, labels: readonly string[] | null = BANKING_LABELS,
+): Promise<Map<string, ExpectedVertex>> {
   const all: StoredVertex[] = [];
   let after: string | undefined;
   do {

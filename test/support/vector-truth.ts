@@ -8,7 +8,9 @@ import { newestPerEntity } from './oracle.ts';
  * answer for that document's text, asked one text at a time. Vectors stored as float32 on a
  * server are compared to a tolerance.
  */
-export async function misplacedVectors(store: VectorStore, indices: readonly string[], embedder: Embedder, events: readonly EntityEvent[]): Promise<string[]> {
+export async function misplacedVectors(
+  store: VectorStore, indices: readonly string[], embedder: Embedder, events: readonly EntityEvent[],
+): Promise<string[]> {
   const newest = newestPerEntity(events);
   const wrong: string[] = [];
   for (const index of indices) {

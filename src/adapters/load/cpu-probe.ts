@@ -51,7 +51,8 @@ export function createCpuProbe(servers: Readonly<Record<string, number>>, now: (
 /** Average cores used between two snapshots. */
 export function cpuShare(from: CpuSnapshot, to: CpuSnapshot, machineCores: number): CpuShare {
   const seconds = Math.max(0.001, (to.at - from.at) / 1000);
-  const cores = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : Math.max(0, (b - a) / seconds));
+  const cores = (a: number | null | undefined, b: number | null | undefined) =>
+    (a == null || b == null ? null : Math.max(0, (b - a) / seconds));
   return {
     seconds,
     machineBusyCores: cores(from.machineBusy, to.machineBusy),

@@ -44,7 +44,9 @@ export function createLegTap(inner: Metrics) {
     /** The runner's `onDurable`: each message's publish time on the log and when its write became durable. */
     onDurable(leg: string, publishTimes: readonly number[], durableAt: number) {
       if (!isLeg(leg)) return;
-      for (const publishedAt of publishTimes) current[leg].durable.push({ publishedAt, seconds: Math.max(0, durableAt - publishedAt) / 1000 });
+      for (const publishedAt of publishTimes) {
+        current[leg].durable.push({ publishedAt, seconds: Math.max(0, durableAt - publishedAt) / 1000 });
+      }
     },
     onBatch(leg: string, received: number) {
       if (isLeg(leg)) current[leg].processed += received;

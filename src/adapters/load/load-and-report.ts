@@ -23,7 +23,13 @@ export interface LoadOutcome {
  * A whole load run on the configured adapters: prepare the servers as `run` does, run both
  * legs and the open-loop generator, write the JSON and HTML report. `say` gets progress lines.
  */
-export async function loadAndReport(config: RefractConfig, settings: LoadSettings, options: { reportDir: string; title: string; say?: (line: string) => void; knownVersions?: Readonly<Record<string, string>>; serveMetrics?: boolean }): Promise<LoadOutcome> {
+export async function loadAndReport(
+  config: RefractConfig, settings: LoadSettings,
+  options: {
+    reportDir: string; title: string; say?: (line: string) => void;
+    knownVersions?: Readonly<Record<string, string>>; serveMetrics?: boolean;
+  },
+): Promise<LoadOutcome> {
   const say = options.say ?? (() => undefined);
   const container = buildContainer(config, options.serveMetrics ? { metrics: 'prometheus' } : {});
   for (const line of await prepareServers(config, await container.getAsync(TOKENS.App))) say(line);
@@ -35,10 +41,16 @@ export async function loadAndReport(config: RefractConfig, settings: LoadSetting
     const servers = { ...(await serverVersions(config)), ...options.knownVersions };
     const machine = machineInfo();
     const cpu = createCpuProbe(localServerPorts(config));
-    const run = await runLoad(p, settings, { backlog: await createBacklogProbe(config), cpu, machineCores: machine.cpuCount, onSample: (s) => say(progressLine(s)), onHealth: board.update });
+    const run = await runLoad(p, settings, {
+      backlog: await createBacklogProbe(config), cpu, machineCores: machine.cpuCount,
+      onSample: (s) => say(progressLine(s)), onHealth: board.update,
+    });
     const report = buildReport(run, {
       title: options.title, machine, servers, settings,
-      adapters: { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder, embedderModel: p.embedder.modelId, batchSize: config.batchSize },
+      adapters: {
+        eventLog: config.eventLog, graph: config.graph, vectors: config.vectors, embedder: config.embedder,
+        embedderModel: p.embedder.modelId, batchSize: config.batchSize,
+      },
     });
     return { report, paths: await writeReport(report, options.reportDir) };
   } finally {

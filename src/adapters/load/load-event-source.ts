@@ -42,7 +42,9 @@ export function createLoadEventSource(options: LoadEventSourceOptions) {
   const types = TYPE_SHARES.flatMap(([type, share]) =>
     Array.from({ length: Math.max(1, Math.round(options.entities * share)) }, () => type));
   const ids = types.map((type, i) => `${options.idPrefix}${type.slice(0, 3)}-${i + 1}`);
-  const idsOf = Object.fromEntries(TYPE_SHARES.map(([type]) => [type, ids.filter((_, i) => types[i] === type)])) as Record<BankingEntityType, string[]>;
+  const idsOf = Object.fromEntries(
+    TYPE_SHARES.map(([type]) => [type, ids.filter((_, i) => types[i] === type)]),
+  ) as Record<BankingEntityType, string[]>;
   const textual = types.flatMap((t, i) => (TEXTUAL.has(t) ? [i] : []));
   const plain = types.flatMap((t, i) => (TEXTUAL.has(t) ? [] : [i]));
   const versions = new Array<number>(types.length).fill(0);

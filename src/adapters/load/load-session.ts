@@ -42,17 +42,21 @@ const wallClock: LoopClock = { now: () => Date.now(), sleep: (ms) => new Promise
 export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { backlog: BacklogProbe; cpu?: CpuProbe; machineCores?: number; onSample?: (s: LoadSample) => void; onHealth?: RunnerOptions['onHealth'] }): Promise<LoadRun> {
   const startedAt = Date.now();
   const tap = createLegTap(p.metrics);
-  const source = createLoadEventSource({ seed: settings.seed, entities: settings.entities, idPrefix: settings.idPrefix, mix: settings.mix, now: Date.now });
+  const source = createLoadEventSource({
+    seed: settings.seed, entities: settings.entities, idPrefix: settings.idPrefix, mix: settings.mix, now: Date.now,
+  });
   const publisher = createLoadPublisher(p.log, (n) => source.take(n));
   const recorder = createSampleRecorder({ tap, publisher, backlog: hooks.backlog, startedAt, now: Date.now });
   const stopLegs = new AbortController();
   const stopPublishing = new AbortController();
   let error: string | undefined;
-  const legs = runBothLegs({ ...p, metrics: tap.metrics }, { stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch, onDurable: tap.onDurable, ...(hooks.onHealth ? { onHealth: hooks.onHealth } : {}) })
-    .catch((e: unknown) => {
-      error = e instanceof Error ? e.message : String(e);
-      stopPublishing.abort();
-    });
+  const legs = runBothLegs({ ...p, metrics: tap.metrics }, {
+    stopWhenDrained: false, signal: stopLegs.signal, onBatch: tap.onBatch, onDurable: tap.onDurable,
+    ...(hooks.onHealth ? { onHealth: hooks.onHealth } : {}),
+  }).catch((e: unknown) => {
+    error = e instanceof Error ? e.message : String(e);
+    stopPublishing.abort();
+  });
 
   const samples: LoadSample[] = [];
   let position: RunPosition = { phase: 'warmup', step: 0, targetRate: settings.steps[0]?.rate ?? 0 };
@@ -86,7 +90,10 @@ export async function runLoad(p: Pipeline, settings: LoadSettings, hooks: { back
     position = { ...position, phase: 'drain' };
     await publisher.settle();
     const drained = await waitForDrain(samples, sampler, settings.drainTimeoutMs, () => error !== undefined);
-    return { startedAt, samples, steps, tally: { ...source.tally }, drained, ...(error ? { error } : {}), ...(publisher.lastError() ? { lastPublishError: publisher.lastError() } : {}) };
+    return {
+      startedAt, samples, steps, tally: { ...source.tally }, drained,
+      ...(error ? { error } : {}), ...(publisher.lastError() ? { lastPublishError: publisher.lastError() } : {}),
+    };
   } finally {
     sampler.stop();
     stopLegs.abort();
@@ -137,7 +144,9 @@ function startSampler(tick: () => Promise<void>) {
   };
 }
 
-async function waitForDrain(samples: readonly LoadSample[], sampler: ReturnType<typeof startSampler>, timeoutMs: number, failed: () => boolean): Promise<boolean> {
+async function waitForDrain(
+  samples: readonly LoadSample[], sampler: ReturnType<typeof startSampler>, timeoutMs: number, failed: () => boolean,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !failed()) {
     await sampler.next();

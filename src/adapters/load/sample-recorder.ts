@@ -60,7 +60,8 @@ export function createSampleRecorder(deps: {
       });
       const now = deps.now();
       const sample: LoadSample = {
-        t: Math.round((now - deps.startedAt) / 100) / 10, seconds: Math.max(0.001, (now - last) / 1000), phase: at.phase, step: at.step, targetRate: at.targetRate,
+        t: Math.round((now - deps.startedAt) / 100) / 10, seconds: Math.max(0.001, (now - last) / 1000),
+        phase: at.phase, step: at.step, targetRate: at.targetRate,
         scheduled, published: published.persisted, publishFailed: published.failed, legs,
       };
       scheduled = 0;

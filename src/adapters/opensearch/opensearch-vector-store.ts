@@ -50,7 +50,10 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
 
   return {
     ...createVectorReads(client, aliasOf, refresher),
-    write: createBulkWriter({ client, server: serverOrigin(config.node), aliasOf, policy, refresher, ensureIndices, forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); } }),
+    write: createBulkWriter({
+      client, server: serverOrigin(config.node), aliasOf, policy, refresher, ensureIndices,
+      forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); },
+    }),
     close: () => client.close(),
   };
 }

@@ -73,7 +73,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 
   const ready = async (): Promise<Readiness> => {
     await sample();
-    return readiness(options.legs.map((leg) => ({ leg, health: options.health(leg), lastProgressAt: options.metrics.lastProgress(leg), backlog: backlog.get(leg) })), now(), options.policy);
+    return readiness(options.legs.map((leg) => ({
+      leg, health: options.health(leg), lastProgressAt: options.metrics.lastProgress(leg), backlog: backlog.get(leg),
+    })), now(), options.policy);
   };
 
   const routes: Readonly<Record<string, (res: ServerResponse) => Promise<void>>> = {

@@ -8,7 +8,9 @@ export const isAuthRefusal = (status: number): boolean => status === 401 || stat
  * The configuration error for a refused login or permission, naming the server (without any
  * credentials its URL carried) and the setting that points at it. The leg stops at once.
  */
-export function authRefusal(url: string, what: string, status: number, reason: string, details: Record<string, unknown> = {}): RefractError {
+export function authRefusal(
+  url: string, what: string, status: number, reason: string, details: Record<string, unknown> = {},
+): RefractError {
   const server = serverOrigin(url);
   return new RefractError(
     'CONFIG.INVALID',

@@ -101,7 +101,9 @@ async function ensureCreated(
 }
 
 /** Reads a namespace policy and sets it only when it differs; an unset policy reads as empty. */
-async function ensurePolicy(admin: PulsarAdmin, path: string, wanted: unknown, matches: (current: unknown) => boolean): Promise<TopologyOutcome> {
+async function ensurePolicy(
+  admin: PulsarAdmin, path: string, wanted: unknown, matches: (current: unknown) => boolean,
+): Promise<TopologyOutcome> {
   const current = await admin.get(path);
   if (matches(current)) return 'present';
   const answer = await admin.request('POST', path, wanted);

@@ -56,7 +56,10 @@ export function createPublisher(transport: PulsarTransport, options: TopicProduc
         outcomes.forEach((outcome, n) => {
           if (outcome.ok) persisted++;
           else {
-            failed.push({ position: positions[n] ?? -1, reason: outcome.reason, retryable: !outcome.tooLarge, ...(outcome.tooLarge ? { tooLarge: true } : {}) });
+            failed.push({
+              position: positions[n] ?? -1, reason: outcome.reason, retryable: !outcome.tooLarge,
+              ...(outcome.tooLarge ? { tooLarge: true } : {}),
+            });
             if (outcome.unavailable) unreachable = outcome.reason;
           }
         });
@@ -66,7 +69,9 @@ export function createPublisher(transport: PulsarTransport, options: TopicProduc
         const reason: unknown = result.reason;
         if (!isRefractError(reason)) throw reason; // a bug, not a broker's answer
         refusals.push(reason);
-        for (const position of [...byTopic.values()][t] ?? []) failed.push({ position, reason: reason.message, retryable: isRetryable(reason) });
+        for (const position of [...byTopic.values()][t] ?? []) {
+          failed.push({ position, reason: reason.message, retryable: isRetryable(reason) });
+        }
       });
       if (refusals.length && refusals.length === byTopic.size) throw refusals[0];
       if (persisted === 0 && unreachable !== undefined && !refusals.length && failed.length === messages.length) {

@@ -41,7 +41,9 @@ const MAX_LIST = 1000;
 export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLetters {
   const where = { tenant: config.tenant ?? 'refract', namespace: config.namespace ?? 'banking' };
   const topicOf = (leg: string) => fullTopicName(where, (config.topicFor ?? deadLetterTopicFor)(leg));
-  const transport = config.transport ?? createWebSocketTransport({ webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}) });
+  const transport = config.transport ?? createWebSocketTransport({
+    webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+  });
   const admin = createPulsarAdmin(config.webUrl);
   const kept = new Set<string>();
 
@@ -78,7 +80,9 @@ export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLe
 
     async list(leg: string, limit: number) {
       const topic = topicOf(leg);
-      const expected = Math.min(limit, MAX_LIST, (await subscriptionBacklog(admin, topic, DEAD_LETTER_SUBSCRIPTION)) ?? 0); // no topic, no letters
+      const expected = Math.min(
+        limit, MAX_LIST, (await subscriptionBacklog(admin, topic, DEAD_LETTER_SUBSCRIPTION)) ?? 0, // no topic, no letters
+      );
       if (expected <= 0) return [];
       const reader = await createPulsarSubscription(transport, admin, [{ logical: topic, full: topic }], {
         subscription: DEAD_LETTER_SUBSCRIPTION,
@@ -112,6 +116,9 @@ function letterMessage(topic: string, letter: DeadLetter, slimmed: number): Outg
     topic,
     key: letter.key.slice(0, MAX_SLIM_KEY),
     payload: NO_BYTES,
-    properties: { ...deadLetterProperties({ ...letter, properties: {} }), ...omitted, [PROPERTIES_OMITTED]: String(Object.keys(letter.properties).length) },
+    properties: {
+      ...deadLetterProperties({ ...letter, properties: {} }), ...omitted,
+      [PROPERTIES_OMITTED]: String(Object.keys(letter.properties).length),
+    },
   };
 }

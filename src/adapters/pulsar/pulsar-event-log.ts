@@ -45,7 +45,9 @@ export const DEFAULT_PRODUCER_NAME = 'refract-publisher';
  */
 export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
   const where = { tenant: config.tenant ?? 'refract', namespace: config.namespace ?? 'banking' };
-  const transport = config.transport ?? createWebSocketTransport({ webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}) });
+  const transport = config.transport ?? createWebSocketTransport({
+    webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+  });
   const admin = createPulsarAdmin(config.webUrl);
   const reconnect = { ...DEFAULT_RECONNECT, ...config.reconnect, ...(config.logger ? { logger: config.logger } : {}) };
   const publisher = createPublisher(transport, {

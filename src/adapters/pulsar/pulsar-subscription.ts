@@ -34,7 +34,8 @@ interface Buffered {
  * reports the higher of the two.
  */
 export async function createPulsarSubscription(
-  transport: PulsarTransport, admin: PulsarAdmin, topics: readonly SubscriptionTopic[], options: ConsumerOptions, reconnect: ReconnectPolicy,
+  transport: PulsarTransport, admin: PulsarAdmin, topics: readonly SubscriptionTopic[],
+  options: ConsumerOptions, reconnect: ReconnectPolicy,
 ): Promise<Subscription> {
   const buffer: Buffered[] = [];
   const outstanding = new Map<string, Buffered>();

@@ -24,7 +24,9 @@ export interface SubscriptionStats {
 }
 
 /** Like `subscriptionBacklog`, with the dispatch rate and the consumers; undefined for a topic the broker does not know. */
-export async function subscriptionStats(admin: PulsarAdmin, fullTopic: string, subscription: string): Promise<SubscriptionStats | undefined> {
+export async function subscriptionStats(
+  admin: PulsarAdmin, fullTopic: string, subscription: string,
+): Promise<SubscriptionStats | undefined> {
   let path = `/admin/v2/${topicPath(fullTopic)}/stats?getPreciseBacklog=true`;
   let answer = await admin.request('GET', path);
   if (answer.status === 404) {

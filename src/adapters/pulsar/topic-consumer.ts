@@ -62,7 +62,9 @@ export async function createTopicConsumer(
   };
   const resume = async () => {
     try {
-      if (failedInARow) await sleep(Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (failedInARow - 1)), undefined, { signal: stop.signal });
+      if (failedInARow) {
+        await sleep(Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (failedInARow - 1)), undefined, { signal: stop.signal });
+      }
       await openWithBackoff(open, { ...reconnect, giveUpAfterMs: Infinity, busyGraceMs: Infinity }, stop.signal, `reconnecting the consumer of ${topic}`);
       reconnect.logger?.info(`Pulsar consumer of ${topic} reconnected`, { topic });
     } catch (error) {

@@ -35,7 +35,9 @@ export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, 
         : net.connect({ ...options, path: undefined } as net.NetConnectOpts);
       return raw;
     };
-    const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, createConnection } as WebSocket.ClientOptions);
+    const socket = new WebSocket(url, {
+      perMessageDeflate: false, handshakeTimeout: timeoutMs, createConnection,
+    } as WebSocket.ClientOptions);
     const fail = (error: RefractError) => {
       socket.removeAllListeners();
       socket.on('error', () => undefined);

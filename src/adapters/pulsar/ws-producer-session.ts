@@ -23,7 +23,9 @@ export interface FrameLimit {
  * fails as retryable LOG.UNAVAILABLE naming the frame, the connection is cut, and the owner
  * resends them on a new one.
  */
-export function wsProducerSession({ socket, hold }: OpenSocket, topic: string, onClose: (reason: string) => void, frameLimit: FrameLimit): ProducerSession {
+export function wsProducerSession(
+  { socket, hold }: OpenSocket, topic: string, onClose: (reason: string) => void, frameLimit: FrameLimit,
+): ProducerSession {
   const waiting = new Map<string, { bytes: number; resolve: (o: SendOutcome) => void; reject: (e: unknown) => void }>();
   let next = 0;
   let closed: string | undefined;

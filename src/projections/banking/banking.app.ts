@@ -10,7 +10,8 @@ import { vectorProjection } from './banking-vectors.projection.ts';
  */
 export const bankingApp = defineApp({
   name: 'banking',
-  entities: Object.fromEntries(Object.entries(BANKING_PAYLOADS).map(([type, schema]) => [type, { schema, topic: BANKING_TOPICS[type as keyof typeof BANKING_TOPICS] }])),
+  entities: Object.fromEntries(Object.entries(BANKING_PAYLOADS).map(([type, schema]) =>
+    [type, { schema, topic: BANKING_TOPICS[type as keyof typeof BANKING_TOPICS] }])),
   projections: [
     graphProjection,
     vectorProjection,

@@ -44,7 +44,9 @@ describe('publishJsonLines', () => {
     it('validates and counts, and publishes nothing', async () => {
       const log = createMemoryEventLog();
       const line = new TextDecoder().decode(generateBankingEvents({ seed: 3, entities: 4 })[0]?.payload);
-      const tally = await publishJsonLines(linesOf(line), log, { chunkSize: 10, dryRun: true, onInvalid: () => undefined, onFailed: () => undefined });
+      const tally = await publishJsonLines(linesOf(line), log, {
+        chunkSize: 10, dryRun: true, onInvalid: () => undefined, onFailed: () => undefined,
+      });
       expect(tally.published).toBe(1);
       const sub = await log.subscribe({ topics: ['persons', 'accounts', 'companies', 'transactions'], subscription: 's' });
       expect(await sub.backlog()).toBe(0);
@@ -81,7 +83,9 @@ describe('publishJsonLines with the one-shot retry', () => {
         : { persisted: 2, failed: [] }));
       const { retry, logger } = recordedRetry();
       const failed: number[] = [];
-      const tally = await publishJsonLines(linesOf(...lines), log, { chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line) => failed.push(line) });
+      const tally = await publishJsonLines(linesOf(...lines), log, {
+        chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line) => failed.push(line),
+      });
       expect(calls).toEqual([lines.map(keyOf), [keyOf(lines[1] ?? ''), keyOf(lines[3] ?? '')]]);
       expect(tally).toMatchObject({ lines: 4, published: 4, failed: 0, byTopic: { persons: 4 } });
       expect(failed).toEqual([]);
@@ -95,7 +99,9 @@ describe('publishJsonLines with the one-shot retry', () => {
       const { log, calls } = scriptedLog(() => ({ persisted: 1, failed: [{ position: 0, reason: 'message too large', retryable: false, tooLarge: true }] }));
       const { retry } = recordedRetry();
       const failed: [number, string][] = [];
-      const tally = await publishJsonLines(linesOf(...lines), log, { chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line, reason) => failed.push([line, reason]) });
+      const tally = await publishJsonLines(linesOf(...lines), log, {
+        chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line, reason) => failed.push([line, reason]),
+      });
       expect(calls).toHaveLength(1);
       expect(tally).toMatchObject({ published: 1, failed: 1 });
       expect(failed).toEqual([[1, 'message too large']]);
@@ -108,8 +114,9 @@ describe('publishJsonLines with the one-shot retry', () => {
       const { log, calls } = scriptedLog(() => { throw new RefractError('LOG.UNAVAILABLE', 'Pulsar did not answer: connection refused'); });
       const { retry, logger } = recordedRetry();
       const failed: number[] = [];
-      const error: unknown = await publishJsonLines(linesOf(...lines), log, { chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line) => failed.push(line) })
-        .catch((e: unknown) => e);
+      const error: unknown = await publishJsonLines(linesOf(...lines), log, {
+        chunkSize: 10, retry, onInvalid: () => undefined, onFailed: (line) => failed.push(line),
+      }).catch((e: unknown) => e);
       expect(calls).toHaveLength(8);
       expect(error).toMatchObject({ code: 'LOG.UNAVAILABLE', message: expect.stringMatching(/failed 8 times, giving up: .*connection refused; stopped after 3 lines read, 0 published/) as unknown });
       expect(failed).toEqual([1, 2, 3]);

@@ -45,7 +45,8 @@ describe('createMiniLmWorkerEmbedder', () => {
         const result = await measureSemanticQuality(embedder);
         expect(result.hitRate, JSON.stringify(result.misses)).toBeGreaterThanOrEqual(7 / 8);
         const [query, paraphrase, unrelated] = await embedder.embed(['a physician who treats children', 'paediatric doctor', 'steel manufacturing company']);
-        expect(dot(query ?? new Float32Array(), paraphrase ?? new Float32Array())).toBeGreaterThan(dot(query ?? new Float32Array(), unrelated ?? new Float32Array()) + 0.3);
+        expect(dot(query ?? new Float32Array(), paraphrase ?? new Float32Array()))
+          .toBeGreaterThan(dot(query ?? new Float32Array(), unrelated ?? new Float32Array()) + 0.3);
       });
     });
   }

@@ -47,7 +47,9 @@ describe('the JanusGraph store', () => {
             edges: [{ label: 'OWNED_BY', to: { label: 'person', id: owners[i % 3]! }, properties: {} }],
           }));
           const race = async (low: number, high: number) => {
-            const [a, b] = await Promise.all([applyWithRetries(stores[0]!, batch(low), codes), applyWithRetries(stores[1]!, batch(high), codes)]);
+            const [a, b] = await Promise.all([
+              applyWithRetries(stores[0]!, batch(low), codes), applyWithRetries(stores[1]!, batch(high), codes),
+            ]);
             // In either commit order every command counts once, as applied or stale, and the newer always applies.
             expect(a.applied + a.stale).toBe(ids.length);
             expect(b).toEqual({ applied: ids.length, stale: 0, rejected: [] });

@@ -24,7 +24,9 @@ describe('runOpenLoop', () => {
       const started = clock.now();
       let emitted = 0;
       const seen: [number, number][] = [];
-      await runOpenLoop({ rate: 1234, durationMs: 5_000, sliceMs: 15, clock, emit: (n) => { emitted += n; seen.push([clock.now() - started, emitted]); } });
+      await runOpenLoop({
+        rate: 1234, durationMs: 5_000, sliceMs: 15, clock, emit: (n) => { emitted += n; seen.push([clock.now() - started, emitted]); },
+      });
       expect(emitted).toBe(Math.floor(1234 * 5));
       for (const [elapsed, total] of seen) expect(total).toBe(dueBy(elapsed, 1234));
     });
@@ -44,7 +46,9 @@ describe('runOpenLoop', () => {
     it('keeps the schedule: emitting does not wait for publishing', async () => {
       const clock = fakeClock();
       const pending: Promise<void>[] = [];
-      const total = await runOpenLoop({ rate: 500, durationMs: 2_000, sliceMs: 20, clock, emit: () => { pending.push(new Promise<void>(() => undefined)); } });
+      const total = await runOpenLoop({
+        rate: 500, durationMs: 2_000, sliceMs: 20, clock, emit: () => { pending.push(new Promise<void>(() => undefined)); },
+      });
       expect(total).toBe(1000);
       expect(pending.length).toBeGreaterThanOrEqual(90);
     });
@@ -54,7 +58,10 @@ describe('runOpenLoop', () => {
     it('stops at the next wake-up', async () => {
       const clock = fakeClock();
       const stop = new AbortController();
-      const total = await runOpenLoop({ rate: 1000, durationMs: 10_000, sliceMs: 10, clock, signal: stop.signal, emit: (n) => { if (clock.now() > 1_001_000) stop.abort(); return n; } });
+      const total = await runOpenLoop({
+        rate: 1000, durationMs: 10_000, sliceMs: 10, clock, signal: stop.signal,
+        emit: (n) => { if (clock.now() > 1_001_000) stop.abort(); return n; },
+      });
       expect(total).toBeGreaterThan(990);
       expect(total).toBeLessThan(1100);
     });

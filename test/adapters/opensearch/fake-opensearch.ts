@@ -36,4 +36,5 @@ export async function fakeOpenSearch(answer: (method: string, path: string) => F
 }
 
 /** An OpenSearch error body, as the server sends it. */
-export const errorBody = (status: number, type: string, reason: string) => ({ error: { root_cause: [{ type, reason }], type, reason }, status });
+export const errorBody = (status: number, type: string, reason: string) =>
+  ({ error: { root_cause: [{ type, reason }], type, reason }, status });

@@ -17,7 +17,10 @@ async function storeAnswering(answer: FakeAnswer | 'hang', options: { credential
   return { server, store };
 }
 
-const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as { code?: string; retryable?: boolean; message: string; details?: Record<string, unknown> });
+const failure = (promise: Promise<unknown>) => promise.then(
+  () => undefined,
+  (error: unknown) => error as { code?: string; retryable?: boolean; message: string; details?: Record<string, unknown> },
+);
 
 describe('OpenSearch request failures', () => {
   describe('when OpenSearch answers 401 or 403 to a whole request (credentials or permissions)', () => {

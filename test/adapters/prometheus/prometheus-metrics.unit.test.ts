@@ -23,7 +23,8 @@ function samples(text: string): Sample[] {
 
 const scrape = async (metrics: PrometheusMetrics) => samples(await metrics.registry.metrics());
 const find = (all: readonly Sample[], name: string, labels: Record<string, string>) =>
-  all.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length);
+  all.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) &&
+    Object.keys(s.labels).length === Object.keys(labels).length);
 const valueOf = (all: readonly Sample[], name: string, labels: Record<string, string>) => {
   const found = find(all, name, labels);
   expect(found, `${name}${JSON.stringify(labels)}`).toHaveLength(1);

@@ -72,7 +72,10 @@ export class FakeConsumer implements ConsumerSession {
 }
 
 export interface FakeTransportScript {
-  /** Called for each producer connection attempt (n counts attempts per topic from 0): return how sends are answered, or throw to refuse. */
+  /**
+   * Called for each producer connection attempt (n counts attempts per topic from 0): return how sends are answered, or throw to
+   * refuse.
+   */
   producer?: (topic: string, n: number) => Promise<(frame: OutgoingFrame, sent: number) => SendOutcome | 'hold' | 'lost'>;
 }
 

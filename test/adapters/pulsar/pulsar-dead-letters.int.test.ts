@@ -45,7 +45,10 @@ describe('The graph leg on a Pulsar subscription with Pulsar dead letters', () =
           deadLetters, metrics: createMemoryMetrics(), clock: createSystemClock(), catalog: BANKING_PAYLOADS,
           logger: createMemoryLogger(), journal: createMemoryInFlightJournal(),
         },
-        { ...DEFAULT_RUNNER_OPTIONS, batchSize: 100, maxWaitMs: 50, stopWhenDrained: true, retry: { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 5 } },
+        {
+          ...DEFAULT_RUNNER_OPTIONS, batchSize: 100, maxWaitMs: 50, stopWhenDrained: true,
+          retry: { initialDelayMs: 10, maxDelayMs: 100, maxAttempts: 5 },
+        },
       );
 
       expect(stats.deadLettered).toBe(1);

@@ -14,7 +14,9 @@ const messages = (topic: string, n: number) =>
 const numbers = (got: readonly ReceivedMessage[]) => new Set(got.map((m) => m.properties['n']));
 
 /** Receives and acks until `n` distinct messages were seen, counting `seen` already; returns what it received. */
-async function drainDistinct(sub: Subscription, n: number, seen: readonly ReceivedMessage[] = [], timeoutMs = 60_000): Promise<ReceivedMessage[]> {
+async function drainDistinct(
+  sub: Subscription, n: number, seen: readonly ReceivedMessage[] = [], timeoutMs = 60_000,
+): Promise<ReceivedMessage[]> {
   const got: ReceivedMessage[] = [];
   const distinct = numbers(seen);
   const deadline = Date.now() + timeoutMs;

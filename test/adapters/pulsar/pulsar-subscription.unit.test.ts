@@ -23,7 +23,9 @@ describe('A Pulsar subscription\'s backlog', () => {
 
   describe('when the topic is partitioned', () => {
     it('reads the sum over its partitions from partitioned-stats', async () => {
-      const sub = await createPulsarSubscription(fakeTransport().transport, fakeAdmin({ [partitionedStats]: backlogOf(7) }), topics, options, reconnect);
+      const sub = await createPulsarSubscription(
+        fakeTransport().transport, fakeAdmin({ [partitionedStats]: backlogOf(7) }), topics, options, reconnect,
+      );
       expect(await sub.backlog()).toBe(7);
       await sub.close();
     });
@@ -31,7 +33,9 @@ describe('A Pulsar subscription\'s backlog', () => {
 
   describe('when the topic\'s stats say everything is acked', () => {
     it('reports 0', async () => {
-      const sub = await createPulsarSubscription(fakeTransport().transport, fakeAdmin({ [stats]: backlogOf(0) }), topics, options, reconnect);
+      const sub = await createPulsarSubscription(
+        fakeTransport().transport, fakeAdmin({ [stats]: backlogOf(0) }), topics, options, reconnect,
+      );
       expect(await sub.backlog()).toBe(0);
       await sub.close();
     });

@@ -12,20 +12,27 @@ const noLimit = { get: () => Number.MAX_SAFE_INTEGER, lower: () => undefined };
 const frame = (key: string): OutgoingFrame => ({ key, payload: new Uint8Array([1, 2]), properties: {} });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const settle = (p: Promise<SendOutcome>) =>
-  p.then((o) => o, (e: unknown) => (isRefractError(e) ? { code: e.code, retryable: e.retryable, message: e.message } : { thrown: String(e) }));
+  p.then(
+    (o) => o,
+    (e: unknown) => (isRefractError(e) ? { code: e.code, retryable: e.retryable, message: e.message } : { thrown: String(e) }),
+  );
 const delivered = (messageId: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ messageId, payload: Buffer.from('{}').toString('base64'), key: 'k', properties: { a: 'b' }, redeliveryCount: 0, publishTime: '2026-01-01T00:00:00Z', ...extra });
 
 function producerOn(socket: FakeSocket) {
   const closes: string[] = [];
-  const session = wsProducerSession({ socket: socket.asWebSocket(), hold: () => undefined }, TOPIC, (reason) => closes.push(reason), noLimit);
+  const session = wsProducerSession(
+    { socket: socket.asWebSocket(), hold: () => undefined }, TOPIC, (reason) => closes.push(reason), noLimit,
+  );
   return { session, closes };
 }
 
 function consumerOn(socket: FakeSocket) {
   const messages: IncomingMessage[] = [];
   const closes: string[] = [];
-  wsConsumerSession({ socket: socket.asWebSocket(), hold: () => undefined }, TOPIC, { onMessage: (m) => messages.push(m), onClose: (r) => closes.push(r) });
+  wsConsumerSession({ socket: socket.asWebSocket(), hold: () => undefined }, TOPIC, {
+    onMessage: (m) => messages.push(m), onClose: (r) => closes.push(r),
+  });
   return { messages, closes };
 }
 

@@ -46,7 +46,8 @@ function limit(bytes: number): FrameLimit & { now: () => number } {
   return { get: () => current, lower: (b) => (current = Math.min(current, b)), now: () => current };
 }
 const open = (limits: FrameLimit, path = '') => openWebSocket(`${url}${path}`, 't', 2_000, (o) => wsProducerSession(o, 't', () => undefined, limits));
-const settle = (p: Promise<SendOutcome>) => p.then((o) => o, (e: unknown) => (isRefractError(e) ? { error: e.code } : { error: String(e) }));
+const settle = (p: Promise<SendOutcome>) =>
+  p.then((o) => o, (e: unknown) => (isRefractError(e) ? { error: e.code } : { error: String(e) }));
 
 describe('wsProducerSession', () => {
   describe('when a message\'s frame is over the frame limit', () => {

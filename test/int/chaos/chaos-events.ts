@@ -20,7 +20,9 @@ export interface ChaosEvents {
  * and documents never meet another test's on the shared servers.
  */
 export function chaosEvents(seed: number, entities: number, prefix: string): ChaosEvents {
-  const generated = generateBankingEvents({ seed, entities, updatesPerEntity: 1, deleteShare: 0.1, duplicateShare: 0.08, textChangeShare: 0.3 });
+  const generated = generateBankingEvents({
+    seed, entities, updatesPerEntity: 1, deleteShare: 0.1, duplicateShare: 0.08, textChangeShare: 0.3,
+  });
   const events = generated.flatMap((m) => (m.event ? [m.event] : []));
   const random = seeded(seed ^ 0x5eed);
   const late = events.filter(() => random() < 0.05);

@@ -133,7 +133,9 @@ describe('refract run on the real servers', () => {
 async function publishAll(log: EventLog, messages: readonly OutgoingMessage[]): Promise<void> {
   let pending = messages;
   for (let attempt = 1; pending.length > 0; attempt++) {
-    const result = await log.publish(pending).catch((error: unknown) => ({ persisted: 0, failed: pending.map((_, position) => ({ position, reason: String(error) })) }));
+    const result = await log.publish(pending).catch((error: unknown) => ({
+      persisted: 0, failed: pending.map((_, position) => ({ position, reason: String(error) })),
+    }));
     if (result.failed.length > 0 && attempt >= 20) throw new Error(`publishing failed 20 times: ${result.failed[0]?.reason ?? ''}`);
     pending = result.failed.map((f) => pending[f.position]).filter((m): m is OutgoingMessage => m !== undefined);
     if (pending.length > 0) await sleep(1_000);

@@ -95,7 +95,8 @@ beforeAll(async () => {
   // Events of every kind: creates, updates that keep or change the text (embeddings reused and
   // computed), deletes, producer duplicates (stale), malformed messages (dead letters).
   const messages: OutgoingMessage[] = generateBankingEvents({
-    seed: 31, entities: 1_500, updatesPerEntity: 2, textChangeShare: 0.3, deleteShare: 0.05, duplicateShare: 0.05, malformedShare: 0.02, idPrefix: prefix,
+    seed: 31, entities: 1_500, updatesPerEntity: 2, textChangeShare: 0.3, deleteShare: 0.05, duplicateShare: 0.05, malformedShare: 0.02,
+    idPrefix: prefix,
   }).map((m) => ({ topic: m.topic, key: m.key, payload: m.payload, properties: {} }));
   log = createPulsarEventLog({ webUrl: where.webUrl, tenant: where.tenant, namespace: where.namespace, producerName: `prometheus-${nonce}` });
   await publish(log, messages.slice(0, BURST));

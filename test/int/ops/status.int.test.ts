@@ -54,8 +54,9 @@ describe('refract status on the real servers', () => {
     runner = startRunner(env, logFile);
     await until('the runner answers /readyz', async () => (await gatherStatus(config, runnerUrl)).runner.answering, 90_000);
 
-    const events = generateBankingEvents({ seed: 3, entities: 60, updatesPerEntity: 1, deleteShare: 0, duplicateShare: 0, textChangeShare: 0.2 })
-      .flatMap((m) => (m.event ? [messageOf(withPrefix(m.event, prefix))] : []));
+    const events = generateBankingEvents({
+      seed: 3, entities: 60, updatesPerEntity: 1, deleteShare: 0, duplicateShare: 0, textChangeShare: 0.2,
+    }).flatMap((m) => (m.event ? [messageOf(withPrefix(m.event, prefix))] : []));
     const log = createPulsarEventLog({ webUrl: where.webUrl, tenant: where.tenant, namespace: where.namespace, producerName: `status-${nonce}` });
     try {
       expect((await log.publish(events)).failed).toEqual([]);

@@ -68,8 +68,9 @@ describe('three refract run processes on shared Key_Shared subscriptions', () =>
   it('keep per-key order through a SIGKILL of one, and leave both stores equal to the oracle', async () => {
     const began = Date.now();
     say(`runner logs in ${workDir}`);
-    const events = generateBankingEvents({ seed: SEED, entities: ENTITIES, updatesPerEntity: 2, deleteShare: 0.1, duplicateShare: 0.05, textChangeShare: 0.3 })
-      .flatMap((m) => (m.event ? [m.event] : []));
+    const events = generateBankingEvents({
+      seed: SEED, entities: ENTITIES, updatesPerEntity: 2, deleteShare: 0.1, duplicateShare: 0.05, textChangeShare: 0.3,
+    }).flatMap((m) => (m.event ? [m.event] : []));
     const messages = events.map((e) => messageOf(withPrefix(e, prefix)));
     await initTopology({ adminUrl: where.webUrl, tenant: where.tenant, namespace: where.namespace });
 
@@ -127,7 +128,9 @@ describe('three refract run processes on shared Key_Shared subscriptions', () =>
   }, 180_000);
 });
 
-async function publish(send: (batch: readonly OutgoingMessage[]) => Promise<{ failed: readonly { reason: string }[] }>, messages: readonly OutgoingMessage[]): Promise<void> {
+async function publish(
+  send: (batch: readonly OutgoingMessage[]) => Promise<{ failed: readonly { reason: string }[] }>, messages: readonly OutgoingMessage[],
+): Promise<void> {
   for (let i = 0; i < messages.length; i += 500) {
     const result = await send(messages.slice(i, i + 500));
     expect(result.failed.map((f) => f.reason)).toEqual([]);

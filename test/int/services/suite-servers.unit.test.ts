@@ -75,8 +75,9 @@ describe('obtainSuiteServer', () => {
       await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
       const held = (tcp.address() as { port: number }).port;
       try {
-        const error = await obtainSuiteServer(pulsar, { ...stack(), ports: { ...stack().ports, pulsar: { web: held, broker: 1, bookie: 2 } } })
-          .catch((e: unknown) => e);
+        const error = await obtainSuiteServer(pulsar, {
+          ...stack(), ports: { ...stack().ports, pulsar: { web: held, broker: 1, bookie: 2 } },
+        }).catch((e: unknown) => e);
         expect(String(error)).toContain(`SERVICES.PORT_TAKEN: pulsar: the suite's web port ${held} is held by pid ${process.pid} (`);
       } finally {
         await new Promise((resolve) => tcp.close(resolve));

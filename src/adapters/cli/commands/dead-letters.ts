@@ -16,8 +16,9 @@ export function registerDeadLettersCommands(program: Command): void {
   ).action(async (leg: string, flags: PulsarFlags & { limit: string; json?: boolean }) => {
     const config = pulsarConfig(flags);
     const { createPulsarDeadLetters } = await import('../../pulsar/pulsar-dead-letters.ts');
-    const letters = await createPulsarDeadLetters({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace })
-      .list(leg, Number(flags.limit));
+    const letters = await createPulsarDeadLetters({
+      webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace,
+    }).list(leg, Number(flags.limit));
     const out = (line: string) => process.stdout.write(`${line}\n`);
     if (!flags.json) out(`${letters.length} dead letter(s) for the ${leg} leg`);
     for (const letter of letters) {

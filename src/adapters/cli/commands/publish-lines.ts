@@ -94,7 +94,9 @@ export async function publishJsonLines(lines: AsyncIterable<string>, log: EventL
 }
 
 /** Counts what one attempt persisted, reports what can never be, and returns what is worth another attempt. */
-function settle(sent: readonly Pending[], result: PublishResult, tally: PublishTally, onFailed: (line: number, reason: string) => void): Pending[] {
+function settle(
+  sent: readonly Pending[], result: PublishResult, tally: PublishTally, onFailed: (line: number, reason: string) => void,
+): Pending[] {
   const failures = new Map(result.failed.map((f) => [f.position, f]));
   const again: Pending[] = [];
   sent.forEach((p, i) => {

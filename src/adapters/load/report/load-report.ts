@@ -12,7 +12,10 @@ export interface LoadReport {
   readonly mode: 'rate' | 'step';
   readonly machine: MachineInfo;
   readonly servers: Readonly<Record<string, string>>;
-  readonly adapters: { readonly eventLog: string; readonly graph: string; readonly vectors: string; readonly embedder: string; readonly embedderModel: string; readonly batchSize: number };
+  readonly adapters: {
+    readonly eventLog: string; readonly graph: string; readonly vectors: string; readonly embedder: string;
+    readonly embedderModel: string; readonly batchSize: number;
+  };
   readonly settings: LoadSettings;
   readonly headline: Headline;
   readonly steps: readonly StepResult[];

@@ -7,7 +7,9 @@ import { gremlinClient } from '../../../support/gremlin-client.ts';
  * JanusGraph at GUARD_FIXTURE_GREMLIN (as a tombstone purge would). Nothing when none is set.
  */
 it('does what the outer test asked', async () => {
-  const { GUARD_FIXTURE_PULSAR: pulsar, GUARD_FIXTURE_NAMESPACE: namespace, GUARD_FIXTURE_GREMLIN: gremlin, GUARD_FIXTURE_DROP: tag } = process.env;
+  const {
+    GUARD_FIXTURE_PULSAR: pulsar, GUARD_FIXTURE_NAMESPACE: namespace, GUARD_FIXTURE_GREMLIN: gremlin, GUARD_FIXTURE_DROP: tag,
+  } = process.env;
   if (pulsar && namespace) {
     const res = await fetch(`${pulsar}/admin/v2/namespaces/${namespace}`, { method: 'PUT' });
     expect(res.status).toBe(204);
