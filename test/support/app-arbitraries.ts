@@ -20,13 +20,3 @@ export function payloadsFor(app: App, idsPerType = 3): Record<string, fc.Arbitra
     return [t, payloadArbitrary(schema, refsFromPool(pool), { path: t })];
   }));
 }
-
-/** The newest version of each entity in `events`, by `<type>/<id>`. */
-export function newestPerEntity(events: readonly EntityEvent[]): Map<string, EntityEvent> {
-  const newest = new Map<string, EntityEvent>();
-  for (const e of events) {
-    const key = `${e.entity_type}/${e.entity_id}`;
-    if ((newest.get(key)?.version ?? 0) < e.version) newest.set(key, e);
-  }
-  return newest;
-}

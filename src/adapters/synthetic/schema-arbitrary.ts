@@ -125,12 +125,13 @@ function walk(schema: unknown, path: string, refs: RefArbitrary, optional: boole
       return withRefinements(schema, def, path, fc.dictionary(
         walk(def['keyType'], join(path, '<key>'), refs, false) as fc.Arbitrary<string>,
         walk(def['valueType'], join(path, '<value>'), refs, false),
-        { maxKeys: 5 },
+        { maxKeys: 5, noNullPrototype: true },
       ), []);
     }
     case 'unknown':
     case 'any':
-      return fc.jsonValue({ maxDepth: 2 });
+      // Through JSON and back: plain objects, as a payload read off the wire has.
+      return fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
     default:
       throw new UnsupportedSchemaError(path, def.type);
   }
@@ -144,13 +145,33 @@ const ARRAY_CHECKS = ['min_length', 'max_length', 'length_equals'];
  * Checks the walker understood are built into `arbitrary`; a refinement (`.refine`, a custom
  * check) is opaque, so values that fail it are dropped. Anything else is refused.
  */
-function withRefinements(schema: unknown, def: Def, path: string, arbitrary: fc.Arbitrary<unknown>, understood: readonly string[]): fc.Arbitrary<unknown> {
+function withRefinements(
+  schema: unknown, def: Def, path: string, arbitrary: fc.Arbitrary<unknown>, understood: readonly string[],
+): fc.Arbitrary<unknown> {
   let refined = false;
   for (const check of checksOf(def)) {
     if (check.check === 'custom') refined = true;
     else if (!understood.includes(check.check)) throw new UnsupportedSchemaError(path, def.type, `with the check "${check.check}"`);
   }
-  return refined ? arbitrary.filter((value) => z.safeParse(schema as z.ZodType, value).success) : arbitrary;
+  return refined ? kept(arbitrary, (value) => z.safeParse(schema as z.ZodType, value).success, path, `the refinements of its ${def.type}`) : arbitrary;
+}
+
+const TRIES = 1_000;
+
+/**
+ * `arbitrary.filter(ok)`, but loud: a filter that (almost) never passes would spin forever,
+ * this one fails after TRIES draws in a row, naming the field. (Values drawn this way do not
+ * shrink.)
+ */
+function kept<T>(arbitrary: fc.Arbitrary<T>, ok: (value: T) => boolean, path: string, what: string): fc.Arbitrary<T> {
+  return fc.infiniteStream(arbitrary, { noHistory: true }).map((stream) => {
+    let tries = 0;
+    for (const value of stream) {
+      if (ok(value)) return value;
+      if (++tries === TRIES) break;
+    }
+    throw new Error(`cannot generate ${path || '(root)'}: ${TRIES} draws in a row failed ${what}`);
+  });
 }
 
 function objectArbitrary(def: Def, path: string, refs: RefArbitrary): fc.Arbitrary<unknown> {
@@ -167,7 +188,7 @@ function objectArbitrary(def: Def, path: string, refs: RefArbitrary): fc.Arbitra
     model[key] = walk(field, join(path, key), refs, true);
     if (nodeOf(field)._zod.optin !== 'optional') required.push(key);
   }
-  return fc.record(model, { requiredKeys: required });
+  return fc.record(model, { requiredKeys: required, noNullPrototype: true });
 }
 
 function arrayArbitrary(def: Def, path: string, refs: RefArbitrary): fc.Arbitrary<unknown> {
@@ -208,12 +229,11 @@ export function unicodeText(min: number, max: number): fc.Arbitrary<string> {
   const bounded = Number.isFinite(max);
   const graphemes = bounded ? Math.min(max, 1_000) : undefined;
   const any = fc.string({ unit: 'grapheme', ...(graphemes === undefined ? {} : { maxLength: graphemes }) }).map((s) => fit(s, min, max));
-  const atMin = fc.string({ unit: 'grapheme', minLength: min, maxLength: min }).map((s) => fit(s, min, min));
-  if (!bounded) return fc.oneof({ weight: 9, arbitrary: any }, { weight: 1, arbitrary: atMin });
   // A long limit is reached by repeating a short draw: drawing thousands of graphemes is slow.
-  const atMax = fc.string({ unit: 'grapheme', minLength: Math.min(max, 1), maxLength: Math.min(max, 64) })
-    .map((s) => fit(s.repeat(Math.ceil(max / Math.max(1, s.length))), max, max));
-  return fc.oneof({ weight: 8, arbitrary: any }, { weight: 1, arbitrary: atMin }, { weight: 1, arbitrary: atMax });
+  const exactly = (n: number) => fc.string({ unit: 'grapheme', minLength: Math.min(n, 1), maxLength: Math.min(n, 64) })
+    .map((s) => fit(s.repeat(Math.ceil(n / Math.max(1, s.length))), n, n));
+  if (!bounded) return fc.oneof({ weight: 9, arbitrary: any }, { weight: 1, arbitrary: exactly(min) });
+  return fc.oneof({ weight: 8, arbitrary: any }, { weight: 1, arbitrary: exactly(min) }, { weight: 1, arbitrary: exactly(max) });
 }
 
 /** Formats whose zod check is exactly their `pattern`: generated from it. */
@@ -237,7 +257,7 @@ function stringArbitrary(def: Def, path: string): fc.Arbitrary<unknown> {
   }
   const fits = (s: string) => lengthOf(s) >= min && lengthOf(s) <= max;
   const shaped = formatted(format, path);
-  return min === 0 && max === Infinity ? shaped : shaped.filter(fits);
+  return min === 0 && max === Infinity ? shaped : kept(shaped, fits, path, `its length limits ${min}..${max} (the ${String(format['format'])} rarely fits them)`);
 }
 
 function formatted(format: CheckDef, path: string): fc.Arbitrary<string> {
@@ -283,7 +303,8 @@ const clock = (d: Date, precision: number | null, pick: number): string => {
   if (precision === -1) return hm;
   if (precision === 0) return s;
   if (precision !== null) return `${s}.${ms.padEnd(precision, '0').slice(0, precision)}`;
-  return pick === 0 ? s : pick === 1 ? `${s}.${ms}` : `${s}.${ms}${String(pick).padStart(3, '0')}`;
+  // Any precision: whole seconds, milliseconds or microseconds, a third of the time each.
+  return [s, `${s}.${ms}`, `${s}.${ms}${String(pick).padStart(3, '0')}`][pick % 3] ?? s;
 };
 
 function isoDateTime(offset: boolean, local: boolean, precision: number | null): fc.Arbitrary<string> {
@@ -330,12 +351,15 @@ function numberArbitrary(def: Def, path: string): fc.Arbitrary<number> {
   if (step !== undefined) return multiples(lo, loOpen, hi, hiOpen, step, integer, path);
   if (integer) {
     const [first, last] = integerRange(lo, loOpen, hi, hiOpen, 1, path);
-    return fc.oneof({ weight: 8, arbitrary: fc.bigInt({ min: BigInt(first), max: BigInt(last) }).map(Number) }, { weight: 1, arbitrary: fc.constantFrom(first, last) });
+    return fc.oneof(
+      { weight: 8, arbitrary: fc.bigInt({ min: BigInt(first), max: BigInt(last) }).map(Number) },
+      { weight: 1, arbitrary: fc.constantFrom(first, last) },
+    );
   }
   if (lo > hi || (lo === hi && (loOpen || hiOpen))) throw new UnsupportedSchemaError(path, 'number', `with an empty range ${lo}..${hi}`);
   // Any double in range (most of which are tiny or huge), round cents of every magnitude, the ends.
   const any = fc.double({ min: lo, max: hi, minExcluded: loOpen, maxExcluded: hiOpen, noNaN: true, noDefaultInfinity: true });
-  const arms: fc.WeightedArbitrary<number>[] = [{ weight: 4, arbitrary: any.filter((x) => x >= 1) }];
+  const arms: fc.WeightedArbitrary<number>[] = [{ weight: 4, arbitrary: any }];
   const cents = centsRange(lo, loOpen, hi, hiOpen);
   if (cents) arms.push({ weight: 4, arbitrary: ofEveryMagnitude(cents[0], cents[1]).map((k) => k / 100) });
   const ends = [...(loOpen ? [] : [lo]), ...(hiOpen ? [] : [hi])];
@@ -376,14 +400,19 @@ function integerRange(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, 
   return [first, last];
 }
 
-function multiples(lo: number, loOpen: boolean, hi: number, hiOpen: boolean, step: number, integer: boolean, path: string): fc.Arbitrary<number> {
+function multiples(
+  lo: number, loOpen: boolean, hi: number, hiOpen: boolean, step: number, integer: boolean, path: string,
+): fc.Arbitrary<number> {
   if (!(step > 0) || (integer && !Number.isInteger(step))) throw new UnsupportedSchemaError(path, 'number', `with multipleOf(${step})`);
   const decimals = (String(step).split('.')[1] ?? '').length;
   if (String(step).includes('e')) throw new UnsupportedSchemaError(path, 'number', `with multipleOf(${step}) in exponent form`);
   const [first, last] = integerRange(lo, loOpen, hi, hiOpen, step, path);
   const value = (k: number) => Number((k * step).toFixed(decimals));
-  return fc.oneof({ weight: 8, arbitrary: fc.bigInt({ min: BigInt(first), max: BigInt(last) }).map((k) => value(Number(k))) }, { weight: 1, arbitrary: fc.constantFrom(value(first), value(last)) })
-    .filter((x) => inRange(x, lo, loOpen, hi, hiOpen));
+  const drawn = fc.oneof(
+    { weight: 8, arbitrary: fc.bigInt({ min: BigInt(first), max: BigInt(last) }).map((k) => value(Number(k))) },
+    { weight: 1, arbitrary: fc.constantFrom(value(first), value(last)) },
+  );
+  return kept(drawn, (x) => inRange(x, lo, loOpen, hi, hiOpen), path, `its range once rounded to multiples of ${step}`);
 }
 
 // ---------------------------------------------------------------------------------- histories
@@ -460,7 +489,9 @@ function entityHistory(
     .record({
       start: fc.integer({ min: 0, max: 86_400_000 }),
       steps: fc.array(step, { minLength: 1, maxLength: 1 + maxUpdates }),
-      deleted: deletes ? fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.constant(false),
+      deleted: deletes
+        ? fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+        : fc.constant(false),
       deleteUuid: fc.uuid({ version: 4 }),
     })
     .map(({ start, steps, deleted, deleteUuid }) => {
@@ -468,7 +499,8 @@ function entityHistory(
       let at = BASE_TIME + start;
       let text: string | undefined;
       const envelope = (event_id: string, version: number) => ({
-        event_id, entity_type: type, entity_id: id, version, occurred_at: new Date(at).toISOString(), source, schema_version: CURRENT_SCHEMA_VERSION,
+        event_id, entity_type: type, entity_id: id, version, occurred_at: new Date(at).toISOString(),
+        source, schema_version: CURRENT_SCHEMA_VERSION,
       });
       steps.forEach((s, i) => {
         if (s.text.kind === 'absent') text = undefined;
@@ -511,10 +543,14 @@ export function generateAppEvents(app: App, options: AppGeneratorOptions): Gener
   types.forEach((type, typeIndex) => {
     const schema = catalogSchema(app, type);
     const plans = (pool[type] ?? []).map((id) => ({
-      id, updates: Math.floor(rnd() * (2 * meanUpdates + 1)), deleted: rnd() < (options.deleteShare ?? 0.03), hasText: rnd() < (options.textShare ?? 0.5),
+      id,
+      updates: Math.floor(rnd() * (2 * meanUpdates + 1)),
+      deleted: rnd() < (options.deleteShare ?? 0.03),
+      hasText: rnd() < (options.textShare ?? 0.5),
     }));
     const draws = plans.reduce((n, p) => n + 1 + p.updates, 0);
-    const payloads = fc.sample(payloadArbitrary(schema, refs, { path: type }), { seed: (options.seed * 7919 + typeIndex) | 0, numRuns: draws });
+    const seed = (options.seed * 7919 + typeIndex) | 0;
+    const payloads = fc.sample(payloadArbitrary(schema, refs, { path: type }), { seed, numRuns: draws });
     let next = 0;
     const draw = () => payloads[next++] ?? {};
     for (const plan of plans) {
@@ -550,7 +586,9 @@ export function generateAppEvents(app: App, options: AppGeneratorOptions): Gener
 }
 
 /** A full new state: each field of `before` kept or taken from `fresh`, unless the mix breaks the schema. */
-function redraw(schema: z.ZodType, before: Record<string, unknown>, fresh: Record<string, unknown>, rnd: () => number): Record<string, unknown> {
+function redraw(
+  schema: z.ZodType, before: Record<string, unknown>, fresh: Record<string, unknown>, rnd: () => number,
+): Record<string, unknown> {
   const mixed: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(before), ...Object.keys(fresh)])) {
     const from = rnd() < 0.5 ? before : fresh;

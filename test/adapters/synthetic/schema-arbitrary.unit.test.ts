@@ -103,6 +103,7 @@ describe('payloadArbitrary', () => {
       fc.assert(fc.property(payloadsFor(app)[type]!, (payload) => {
         expect(schema.safeParse(payload).error).toBeUndefined();
         expect(schema.safeParse(JSON.parse(JSON.stringify(payload))).error).toBeUndefined();
+        expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
       }), { numRuns: 300 });
     });
 
@@ -241,6 +242,13 @@ describe('payloadArbitrary', () => {
       expect(() => payloadArbitrary(schema, undefined, { path: 'book' })).toThrow(new RegExp(`book\\.${message.source}`));
     });
 
+    it('fails loudly, naming the field, rather than spin on a refinement or length limit that never passes', () => {
+      const never = z.strictObject({ code: z.string().refine(() => false) });
+      expect(() => fc.sample(payloadArbitrary(never, undefined, { path: 'book' }), { seed: 1, numRuns: 1 })).toThrow(/book\.code: 1000 draws in a row failed the refinements/);
+      const tooLong = z.strictObject({ code: z.string().regex(/^[A-Z]{2}$/).min(3) });
+      expect(() => fc.sample(payloadArbitrary(tooLong), { seed: 1, numRuns: 1 })).toThrow(/code: 1000 draws in a row failed its length limits/);
+    });
+
     it('refuses an app with such a schema before generating anything', () => {
       const app = defineApp({
         name: 'broken', entities: { shelf: { schema: z.strictObject({ built: z.date() }) } },
@@ -301,6 +309,13 @@ describe('appEventsArbitrary', () => {
       fc.assert(fc.property(eventsFor(app), (events) => expectCoherent(app, events)), { numRuns: 100 });
     });
 
+    it('stays coherent when shrunk: the smallest failing history a property reports is still valid', () => {
+      const details = fc.check(fc.property(eventsFor(app), (events) => events.length < 12), { seed: 1 });
+      expect(details.failed).toBe(true);
+      expect(details.numShrinks).toBeGreaterThan(0);
+      expectCoherent(app, details.counterexample![0]);
+    });
+
     it('has texts present, absent, changed and kept, and deletes', () => {
       const all = fc.sample(appEventsArbitrary(app), { seed: 11, numRuns: 100 }).flat();
       const moves = textMoves(all);
@@ -318,7 +333,8 @@ describe('appEventsArbitrary', () => {
 
 describe('generateAppEvents', () => {
   const options = { seed: 3, entities: 400, duplicateShare: 0.05, deleteShare: 0.1, updatesPerEntity: 2, textChangeShare: 0.5 };
-  const bytes = (app: App, o: Parameters<typeof generateAppEvents>[1]) => generateAppEvents(app, o).map((m) => Buffer.from(m.payload).toString());
+  const bytes = (app: App, o: Parameters<typeof generateAppEvents>[1]) =>
+    generateAppEvents(app, o).map((m) => Buffer.from(m.payload).toString());
 
   describe.each(APPS.map((app) => ({ app, name: app.name })))('for the $name app', ({ app }) => {
     let messages: GeneratedMessage[] = [];
