@@ -5,7 +5,9 @@ import { loadConfig } from '../../config/config.ts';
 import { TOKENS } from '../../container/tokens.ts';
 import { buildContainer, resolvePipeline, type Pipeline } from '../../container/container.ts';
 import { prepareServers } from '../../container/prepare-servers.ts';
+import { bankingApp } from '../../../projections/banking/banking.app.ts';
 import { generateBankingEvents } from '../../synthetic/banking-generator.ts';
+import { generateAppEvents } from '../../synthetic/schema-arbitrary.ts';
 import { createProgress } from '../progress.ts';
 import { adapterFlags, configFlags } from './shared-flags.ts';
 import { similarPersonsWithMoneyTrail, type PersonAnswer } from './demo-query.ts';
@@ -51,11 +53,17 @@ async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
   say(`Refract demo: event log=${p.config.eventLog} graph=${p.config.graph} vectors=${p.config.vectors} embedder=${p.embedder.modelId}`);
   const ids = demoIds(flags.idPrefix);
   say(ids.line);
-  const messages = generateBankingEvents({
-    seed: Number(flags.seed), entities: Number(flags.entities),
-    duplicateShare: Number(flags.duplicates), malformedShare: Number(flags.malformed), idPrefix: ids.prefix,
-  });
-  say(`generated ${messages.length} messages for ${flags.entities} entities (seed ${flags.seed})`);
+  const banking = p.app === bankingApp;
+  // Banking has a generator with realistic texts; any other application gets events derived from its schemas.
+  const messages = banking
+    ? generateBankingEvents({
+      seed: Number(flags.seed), entities: Number(flags.entities),
+      duplicateShare: Number(flags.duplicates), malformedShare: Number(flags.malformed), idPrefix: ids.prefix,
+    })
+    : generateAppEvents(p.app, {
+      seed: Number(flags.seed), entities: Number(flags.entities), duplicateShare: Number(flags.duplicates), idPrefix: ids.prefix,
+    });
+  say(`generated ${messages.length} messages for ${flags.entities} ${p.app.name} entities (seed ${flags.seed})`);
   const progress = createProgress();
   const started = performance.now();
   for (let i = 0; i < messages.length; i += 1000) {
@@ -80,7 +88,7 @@ async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
   const counts = await p.graph.count();
-  const documents = (await p.vectors.count('person')) + (await p.vectors.count('company'));
+  const perIndex = await Promise.all(p.app.indices.map(async (i) => `${i.name} ${await p.vectors.count(i.name)}`));
 
   say();
   say(`Summary (${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version})`);
@@ -90,14 +98,24 @@ async function demo(p: Pipeline, flags: DemoFlags): Promise<void> {
     say(`  ${leg.padEnd(6)} leg      received ${s.received}, applied ${s.applied}, stale ${s.stale}, dead-lettered ${s.deadLettered}, retries ${s.storeRetries}`);
   }
   say(`  embeddings       computed ${stats.vector.embeddingsComputed}, reused ${stats.vector.embeddingsReused}`);
-  say(`  read models      ${counts.vertices} vertices, ${counts.edges} edges, ${documents} vector documents`);
+  say(`  read models      ${counts.vertices} vertices, ${counts.edges} edges; vector documents: ${perIndex.join(', ') || 'no index declared'}`);
   const letters = await p.deadLetters.list('graph', 3);
   if (letters.length) say(`  dead letter e.g. [${letters[0]?.code ?? ''}] ${letters[0]?.reason ?? ''}`);
 
   const k = Number(flags.k);
   say();
-  say(`Query: the ${k} persons most like "${flags.query}", their accounts, and who their latest payments went to`);
-  printAnswers(say, await similarPersonsWithMoneyTrail(p, flags.query, k));
+  if (banking) {
+    say(`Query: the ${k} persons most like "${flags.query}", their accounts, and who their latest payments went to`);
+    printAnswers(say, await similarPersonsWithMoneyTrail(p, flags.query, k));
+    return;
+  }
+  const index = p.app.indices[0];
+  if (!index) return;
+  const [vector] = await p.embedder.embed([flags.query]);
+  const hits = vector ? await p.vectors.search(index.name, vector, k) : [];
+  say(`Query: the ${k} documents of ${index.name} most like "${flags.query}"`);
+  if (!hits.length) say('  (none indexed)');
+  hits.forEach((hit, i) => say(`  ${i + 1}. ${hit.id}  score ${hit.score.toFixed(3)}  ${Object.entries(hit.fields).map(([key, v]) => `${key}=${String(v)}`).join('  ')}`));
 }
 
 /**
