@@ -6,11 +6,13 @@ import { gremlinClient } from './gremlin-client.ts';
 import type { RunNamespace } from './subscription-stats.ts';
 
 /** Removes what a test run wrote: its Pulsar namespace, its vertices and its documents (all under its own names). */
-export async function cleanUpRun(run: { where: RunNamespace; gremlinUrl: string; opensearchUrl: string; prefix: string }): Promise<void> {
+export async function cleanUpRun(run: {
+  where: RunNamespace; gremlinUrl: string; opensearchUrl: string; prefix: string; indices?: readonly string[];
+}): Promise<void> {
   const { where, prefix } = run;
   await dropNamespace(createPulsarAdmin(where.webUrl), where.tenant, where.namespace);
   await dropVerticesUnder(run.gremlinUrl, prefix);
-  for (const index of ['person', 'company']) await deleteDocumentsUnder(run.opensearchUrl, `${DEFAULT_INDEX_PREFIX}${index}`, prefix);
+  for (const index of run.indices ?? ['person', 'company']) await deleteDocumentsUnder(run.opensearchUrl, `${DEFAULT_INDEX_PREFIX}${index}`, prefix);
 }
 
 /** One large drop may time out on a BerkeleyJE lock while other clients write to the server: it is tried again. */
