@@ -4,6 +4,8 @@ import { createMemoryEventLog } from '../../../src/adapters/memory/memory-event-
 import { generateBankingEvents } from '../../../src/adapters/synthetic/banking-generator.ts';
 import { encodeEvent, RefractError } from '../../../src/domain/index.ts';
 import type { EventLog, OutgoingMessage, PublishResult } from '../../../src/ports/index.ts';
+import libraryApp from '../../../examples/library/app.ts';
+import { generateAppEvents } from '../../../src/adapters/synthetic/schema-arbitrary.ts';
 import { recordedRetry } from './one-shot-fakes.ts';
 
 async function* linesOf(...lines: string[]) {
@@ -12,6 +14,20 @@ async function* linesOf(...lines: string[]) {
 }
 
 describe('publishJsonLines', () => {
+  describe('when given another application', () => {
+    it('validates with its schemas and publishes to its topics; banking alone would refuse its events', async () => {
+      const lines = generateAppEvents(libraryApp, { seed: 1, entities: 6 })
+        .flatMap((m) => (m.event ? [new TextDecoder().decode(encodeEvent(m.event))] : []));
+      const quiet = { chunkSize: 5, onInvalid: () => undefined, onFailed: () => undefined };
+      const log = createMemoryEventLog();
+      const tally = await publishJsonLines(linesOf(...lines), log, { ...quiet, app: libraryApp });
+      expect(tally).toMatchObject({ lines: lines.length, published: lines.length, invalid: 0 });
+      expect(Object.keys(tally.byTopic).sort()).toEqual(['books', 'loans', 'members']);
+      const asBanking = await publishJsonLines(linesOf(...lines), createMemoryEventLog(), quiet);
+      expect(asBanking).toMatchObject({ published: 0, invalid: lines.length });
+    });
+  });
+
   describe('when valid and invalid lines are mixed', () => {
     it('publishes each valid line unchanged to its topic, keyed by entity_id, and reports each invalid one with its line number', async () => {
       const events = generateBankingEvents({ seed: 3, entities: 10 }).flatMap((m) => (m.event ? [m.event] : []));

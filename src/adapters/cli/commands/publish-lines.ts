@@ -1,4 +1,4 @@
-import { BANKING_PAYLOADS, decodeEvent, isRefractError, RefractError, topicFor } from '../../../domain/index.ts';
+import { BANKING_PAYLOADS, decodeEvent, isRefractError, RefractError, topicFor, type PayloadCatalog } from '../../../domain/index.ts';
 import type { EventLog, OutgoingMessage, PublishResult } from '../../../ports/index.ts';
 import type { OneShotRetry } from '../one-shot-retry.ts';
 
@@ -20,6 +20,8 @@ export interface PublishLinesOptions {
   readonly onProgress?: (tally: Readonly<PublishTally>) => void;
   /** Retries each chunk's publish while it fails retryably; by default a chunk is tried once. */
   readonly retry?: OneShotRetry;
+  /** The application's payload schemas and topics (default: the banking application's). */
+  readonly app?: { readonly catalog: PayloadCatalog; topicFor(entityType: string): string };
 }
 
 interface Pending {
@@ -79,9 +81,10 @@ export async function publishJsonLines(lines: AsyncIterable<string>, log: EventL
     if (!text.trim()) continue;
     const payload = encoder.encode(text);
     try {
-      const event = decodeEvent(payload, BANKING_PAYLOADS);
+      const event = decodeEvent(payload, options.app?.catalog ?? BANKING_PAYLOADS);
       const properties = { event_id: event.event_id, entity_type: event.entity_type, version: String(event.version) };
-      chunk.push({ line, message: { topic: topicFor(event.entity_type), key: event.entity_id, payload, properties } });
+      const topic = (options.app?.topicFor ?? topicFor)(event.entity_type);
+      chunk.push({ line, message: { topic, key: event.entity_id, payload, properties } });
     } catch (error) {
       tally.invalid++;
       const code = typeof (error as { code?: unknown }).code === 'string' ? `[${(error as { code: string }).code}] ` : '';

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { isRefractError, RefractError } from '../../../domain/index.ts';
+import { loadApp } from '../../config/load-app.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { publishJsonLines, type PublishTally } from './publish-lines.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
@@ -27,6 +28,8 @@ export function registerPublishCommand(program: Command): void {
         throw new RefractError('CONFIG.INVALID', `flag --chunk must be a positive integer (got ${JSON.stringify(flags.chunk)})`, { field: 'chunk', value: flags.chunk });
       }
       const config = pulsarConfig(flags);
+      // Before the input is opened: lines read while the app loads would be lost.
+      const app = await loadApp(config);
       const { createPulsarEventLog } = await import('../../pulsar/pulsar-event-log.ts');
       const log = createPulsarEventLog({
         webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, producerName: flags.producerName,
@@ -38,6 +41,7 @@ export function registerPublishCommand(program: Command): void {
       let tally: PublishTally;
       try {
         tally = await publishJsonLines(lines, log, {
+          app,
           chunkSize,
           dryRun: flags.dryRun === true,
           onInvalid: (line, reason) => process.stderr.write(`line ${line}: invalid, not published: ${reason}\n`),

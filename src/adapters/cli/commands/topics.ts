@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
 import type { TopologyConfig, TopologyReport } from '../../pulsar/init-topology.ts';
+import { loadApp } from '../../config/load-app.ts';
 import { oneShotRetry, type OneShotRetry } from '../one-shot-retry.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 
@@ -31,11 +32,12 @@ export function registerTopicsCommands(program: Command, deps: TopicsDeps = {}):
     .option('--retention-mb <n>', 'and up to this size per topic; -1 = unlimited', '-1')
     .action(async (flags: TopicsInitFlags) => {
       const config = pulsarConfig(flags);
+      const { topics } = await loadApp(config);
       const retention = { minutes: integer(flags.retentionMinutes, 'retention-minutes'), sizeMb: integer(flags.retentionMb, 'retention-mb') };
       const init = deps.initTopology ?? (await import('../../pulsar/init-topology.ts')).initTopology;
       const retry = deps.retry ?? oneShotRetry();
       const report = await retry('topics init', () =>
-        init({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention }));
+        init({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention, topics }));
       say(`Pulsar ${config.pulsarUrl}, namespace ${config.pulsarTenant}/${config.pulsarNamespace}`);
       for (const step of report.steps) say(`  ${step.outcome.padEnd(7)}  ${step.what}`);
       const count = (outcome: string) => report.steps.filter((s) => s.outcome === outcome).length;
