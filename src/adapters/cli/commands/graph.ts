@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
 import type { PurgeProgress } from '../../../ports/index.ts';
+import { loadApp } from '../../config/load-app.ts';
+import { graphSchemaFor } from '../../janusgraph/graph-schema.ts';
 import { loadConfig } from '../../config/config.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 
 interface GraphFlags {
   janusgraphUrl?: string;
+  app?: string;
 }
 
 interface PurgeFlags extends GraphFlags {
@@ -15,7 +18,9 @@ interface PurgeFlags extends GraphFlags {
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 function graphFlags(command: Command): Command {
-  return command.option('--janusgraph-url <url>', 'Gremlin Server WebSocket endpoint (env REFRACT_JANUSGRAPH_URL)');
+  return command
+    .option('--janusgraph-url <url>', 'Gremlin Server WebSocket endpoint (env REFRACT_JANUSGRAPH_URL)')
+    .option('--app <module>', 'a module exporting the application whose labels to declare (env REFRACT_APP; default: banking)');
 }
 
 const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -48,10 +53,12 @@ export function registerGraphCommands(program: Command): void {
   graphFlags(
     graph.command('init').description('declare vertex and edge labels, system keys and the indices; wait until they are ENABLED (idempotent)'),
   ).action(async (flags: GraphFlags) => {
-    const { janusgraphUrl } = loadConfig({ janusgraphUrl: flags.janusgraphUrl });
+    const config = loadConfig({ janusgraphUrl: flags.janusgraphUrl, app: flags.app });
+    const { janusgraphUrl } = config;
+    const schema = graphSchemaFor(await loadApp(config));
     const { initGraphSchema } = await import('../../janusgraph/init-graph-schema.ts');
     // A server still starting, or an index still being built, is retried a bounded number of times, each retry logged.
-    const report = await oneShotRetry()(`JanusGraph schema init at ${janusgraphUrl}`, () => initGraphSchema({ url: janusgraphUrl }));
+    const report = await oneShotRetry()(`JanusGraph schema init at ${janusgraphUrl}`, () => initGraphSchema({ url: janusgraphUrl, schema }));
     say(`JanusGraph ${janusgraphUrl}: ${report.created.length} created, ${report.present.length} already present; indices ${report.index}`);
     for (const item of report.created) say(`  created  ${item}`);
     for (const item of report.present) say(`  present  ${item}`);
