@@ -15,13 +15,16 @@ import { createMemoryVectorStore } from '../memory/memory-vector-store.ts';
  * One factory per adapter choice. Server adapters are imported lazily, so the embedded
  * demo never loads a driver it does not use.
  */
-export async function createEventLog(config: RefractConfig, logger: Logger): Promise<EventLog> {
+export async function createEventLog(config: RefractConfig, logger: Logger, options: { producerName?: string } = {}): Promise<EventLog> {
   switch (config.eventLog) {
     case 'memory':
       return createMemoryEventLog();
     case 'pulsar': {
       const { createPulsarEventLog } = await import('../pulsar/pulsar-event-log.ts');
-      return createPulsarEventLog({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, logger });
+      return createPulsarEventLog({
+        webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, logger,
+        ...(options.producerName ? { producerName: options.producerName } : {}),
+      });
     }
   }
 }
@@ -37,13 +40,15 @@ export function createGraphStore(config: RefractConfig): Promise<GraphStore> {
 }
 
 /** The store's vector dimension comes from the embedder, so the two can never disagree. */
-export function createVectorStore(config: RefractConfig, embedder: Embedder): Promise<VectorStore> {
+export function createVectorStore(config: RefractConfig, embedder: Embedder, options: { indexPrefix?: string } = {}): Promise<VectorStore> {
   switch (config.vectors) {
     case 'memory':
       return Promise.resolve(createMemoryVectorStore());
     case 'opensearch':
       return import('../opensearch/opensearch-vector-store.ts').then(({ createOpenSearchVectorStore }) =>
-        createOpenSearchVectorStore({ node: config.opensearchUrl, dimension: embedder.dimension }));
+        createOpenSearchVectorStore({
+          node: config.opensearchUrl, dimension: embedder.dimension, ...(options.indexPrefix ? { prefix: options.indexPrefix } : {}),
+        }));
   }
 }
 

@@ -1,4 +1,5 @@
 import { Container } from 'inversify';
+import type { Embedder, Logger } from '../../ports/index.ts';
 import type { RefractConfig } from '../config/config.ts';
 import { loadApp } from '../config/load-app.ts';
 import { createMemoryMetrics } from '../memory/memory-metrics.ts';
@@ -26,9 +27,10 @@ export function buildContainer(config: RefractConfig, options: { metrics?: 'memo
   container.bind(TOKENS.Logger).toResolvedValue(createLogger, [TOKENS.Config]);
   container.bind(TOKENS.Journals).toResolvedValue(createJournals, [TOKENS.Config]);
   container.bind(TOKENS.DeadLetters).toResolvedValue(createDeadLetters, [TOKENS.Config]);
-  container.bind(TOKENS.EventLog).toResolvedValue(createEventLog, [TOKENS.Config, TOKENS.Logger]);
+  container.bind(TOKENS.EventLog).toResolvedValue((c: RefractConfig, l: Logger) => createEventLog(c, l), [TOKENS.Config, TOKENS.Logger]);
   container.bind(TOKENS.GraphStore).toResolvedValue(createGraphStore, [TOKENS.Config]);
-  container.bind(TOKENS.VectorStore).toResolvedValue(createVectorStore, [TOKENS.Config, TOKENS.Embedder]);
+  container.bind(TOKENS.VectorStore)
+    .toResolvedValue((c: RefractConfig, e: Embedder) => createVectorStore(c, e), [TOKENS.Config, TOKENS.Embedder]);
   container.bind(TOKENS.Embedder).toResolvedValue(createEmbedder, [TOKENS.Config]);
   return container;
 }

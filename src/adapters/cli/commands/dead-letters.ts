@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createDeadLetters } from '../../container/adapter-factories.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 
 const PREVIEW = 160;
@@ -15,10 +16,7 @@ export function registerDeadLettersCommands(program: Command): void {
       .option('--json', 'one JSON object per line, payload as base64'),
   ).action(async (leg: string, flags: PulsarFlags & { limit: string; json?: boolean }) => {
     const config = pulsarConfig(flags);
-    const { createPulsarDeadLetters } = await import('../../pulsar/pulsar-dead-letters.ts');
-    const letters = await createPulsarDeadLetters({
-      webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace,
-    }).list(leg, Number(flags.limit));
+    const letters = await (await createDeadLetters({ ...config, eventLog: 'pulsar' })).list(leg, Number(flags.limit));
     const out = (line: string) => process.stdout.write(`${line}\n`);
     if (!flags.json) out(`${letters.length} dead letter(s) for the ${leg} leg`);
     for (const letter of letters) {

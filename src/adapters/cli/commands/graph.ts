@@ -4,6 +4,7 @@ import type { PurgeProgress } from '../../../ports/index.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { graphSchemaFor } from '../../janusgraph/graph-schema.ts';
 import { loadConfig } from '../../config/config.ts';
+import { createGraphStore } from '../../container/adapter-factories.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 
 interface GraphFlags {
@@ -72,9 +73,9 @@ export function registerGraphCommands(program: Command): void {
     .option('--older-than <duration>', 'only tombstones deleted longer ago than this: 30m, 12h, 7d; keep it above the longest delay of any event', '7d')
     .action(async (flags: PurgeFlags) => {
       const age = parseDuration(flags.olderThan, 'older-than');
-      const { janusgraphUrl } = loadConfig({ janusgraphUrl: flags.janusgraphUrl });
-      const { createJanusGraphStore } = await import('../../janusgraph/janusgraph-graph-store.ts');
-      const store = createJanusGraphStore({ url: janusgraphUrl });
+      const config = loadConfig({ janusgraphUrl: flags.janusgraphUrl });
+      const { janusgraphUrl } = config;
+      const store = await createGraphStore({ ...config, graph: 'janusgraph' });
       try {
         const started = Date.now();
         const olderThan = started - age;

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { isRefractError, RefractError } from '../../../domain/index.ts';
 import { loadApp } from '../../config/load-app.ts';
+import { createEventLog, createLogger } from '../../container/adapter-factories.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { publishJsonLines, type PublishTally } from './publish-lines.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
@@ -30,10 +31,7 @@ export function registerPublishCommand(program: Command): void {
       const config = pulsarConfig(flags);
       // Before the input is opened: lines read while the app loads would be lost.
       const app = await loadApp(config);
-      const { createPulsarEventLog } = await import('../../pulsar/pulsar-event-log.ts');
-      const log = createPulsarEventLog({
-        webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, producerName: flags.producerName,
-      });
+      const log = await createEventLog({ ...config, eventLog: 'pulsar' }, createLogger(config), { producerName: flags.producerName });
       const input = file ? createReadStream(file, 'utf8') : process.stdin;
       const lines = createInterface({ input, crlfDelay: Infinity });
       const started = performance.now();

@@ -3,7 +3,7 @@ import { serverOrigin } from '../../shared/server-origin.ts';
 import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
 import { loadApp } from '../../config/load-app.ts';
-import { createEmbedder } from '../../container/adapter-factories.ts';
+import { createEmbedder, createVectorStore } from '../../container/adapter-factories.ts';
 import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 
@@ -73,8 +73,7 @@ export function registerVectorsCommands(program: Command): void {
       throw new RefractError('CONFIG.INVALID', `flag --type: no projection declares an index ${JSON.stringify(flags.type)} (declared: ${declared.join(', ')})`, { field: 'type', value: flags.type });
     }
     const embedder = await createEmbedder(config);
-    const { createOpenSearchVectorStore } = await import('../../opensearch/opensearch-vector-store.ts');
-    const store = createOpenSearchVectorStore({ node: config.opensearchUrl, prefix: flags.prefix, dimension: embedder.dimension });
+    const store = await createVectorStore({ ...config, vectors: 'opensearch' }, embedder, { indexPrefix: flags.prefix });
     try {
       const [vector] = await embedder.embed([text]);
       if (!vector) throw new Error('the embedder returned no vector');
