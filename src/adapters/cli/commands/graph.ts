@@ -6,6 +6,7 @@ import { graphSchemaFor } from '../../janusgraph/graph-schema.ts';
 import { loadConfig } from '../../config/config.ts';
 import { createGraphStore } from '../../container/adapter-factories.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
+import { appFlag } from './shared-flags.ts';
 
 interface GraphFlags {
   janusgraphUrl?: string;
@@ -19,9 +20,7 @@ interface PurgeFlags extends GraphFlags {
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 function graphFlags(command: Command): Command {
-  return command
-    .option('--janusgraph-url <url>', 'Gremlin Server WebSocket endpoint (env REFRACT_JANUSGRAPH_URL)')
-    .option('--app <module>', 'a module exporting the application whose labels to declare (env REFRACT_APP; default: banking)');
+  return command.option('--janusgraph-url <url>', 'Gremlin Server WebSocket endpoint (env REFRACT_JANUSGRAPH_URL)');
 }
 
 const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -51,9 +50,9 @@ function purgeProgress(started: number): (progress: PurgeProgress) => void {
 export function registerGraphCommands(program: Command): void {
   const graph = program.command('graph').description('manage the JanusGraph schema and tombstones of the graph leg');
 
-  graphFlags(
+  appFlag(graphFlags(
     graph.command('init').description('declare vertex and edge labels, system keys and the indices; wait until they are ENABLED (idempotent)'),
-  ).action(async (flags: GraphFlags) => {
+  )).action(async (flags: GraphFlags) => {
     const config = loadConfig({ janusgraphUrl: flags.janusgraphUrl, app: flags.app });
     const { janusgraphUrl } = config;
     const schema = graphSchemaFor(await loadApp(config));

@@ -7,6 +7,7 @@ import { createEventLog, createLogger } from '../../container/adapter-factories.
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { publishJsonLines, type PublishTally } from './publish-lines.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
+import { appFlag } from './shared-flags.ts';
 
 interface PublishFlags extends PulsarFlags {
   producerName: string;
@@ -16,10 +17,10 @@ interface PublishFlags extends PulsarFlags {
 
 /** `refract publish [file]`: EntityEvents as JSON lines, from a file or stdin, validated, to Pulsar. */
 export function registerPublishCommand(program: Command): void {
-  pulsarFlags(program
+  appFlag(pulsarFlags(program
     .command('publish')
     .description('publish EntityEvents, one JSON object per line, from a file or stdin to their Pulsar topics; invalid lines are reported, not published')
-    .argument('[file]', 'JSON-lines file (default: stdin)'))
+    .argument('[file]', 'JSON-lines file (default: stdin)')))
     .option('--producer-name <name>', 'stable producer name for this publishing role (broker deduplication keys on it; one process per name)', 'refract-cli-publisher')
     .option('--chunk <n>', 'events per publish call (pipelined within a chunk)', '1000')
     .option('--dry-run', 'validate every line, publish nothing')

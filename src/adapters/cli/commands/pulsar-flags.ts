@@ -11,7 +11,6 @@ export interface PulsarFlags {
 /** Where the Pulsar commands go; the flags override REFRACT_PULSAR_URL, _TENANT and _NAMESPACE. */
 export function pulsarFlags(command: Command): Command {
   return command
-    .option('--app <module>', 'a module exporting the application (defineApp); default: the built-in banking app (env REFRACT_APP)')
     .option('--pulsar-url <url>', 'Pulsar web service: admin REST and WebSocket API (env REFRACT_PULSAR_URL)')
     .option('--pulsar-tenant <name>', 'tenant (env REFRACT_PULSAR_TENANT, default refract)')
     .option('--pulsar-namespace <name>', 'namespace (env REFRACT_PULSAR_NAMESPACE, default banking)');

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 
 /** Flags that pick adapters and tune the runner; they override REFRACT_* environment variables. */
 export function adapterFlags(command: Command): Command {
-  return command
-    .option('--app <module>', 'a module exporting the application (defineApp); default: the built-in banking app (env REFRACT_APP)')
+  return appFlag(command)
     .option('--event-log <kind>', 'memory | pulsar (env REFRACT_EVENT_LOG)')
     .option('--graph <kind>', 'memory | janusgraph (env REFRACT_GRAPH)')
     .option('--vectors <kind>', 'memory | opensearch (env REFRACT_VECTORS)')
@@ -16,6 +15,11 @@ export function adapterFlags(command: Command): Command {
     .option('--batch-size <n>', 'events per batch (env REFRACT_BATCH_SIZE, default 100)')
     .option('--log-level <level>', 'debug | info | warn | error (env REFRACT_LOG_LEVEL, default info; the demo: error)')
     .option('--state-dir <dir>', 'where each leg keeps its in-flight journal (env REFRACT_STATE_DIR, default .refract)');
+}
+
+/** The application a command works for: every command whose work depends on its entities, topics or outputs. */
+export function appFlag(command: Command): Command {
+  return command.option('--app <module>', 'a module exporting the application (defineApp); default: the built-in banking app (env REFRACT_APP)');
 }
 
 /** Where a long-running command serves /metrics, /livez and /readyz (docs/operations.md). */

@@ -4,6 +4,7 @@ import type { TopologyConfig, TopologyReport } from '../../pulsar/init-topology.
 import { loadApp } from '../../config/load-app.ts';
 import { oneShotRetry, type OneShotRetry } from '../one-shot-retry.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
+import { appFlag } from './shared-flags.ts';
 
 interface TopicsInitFlags extends PulsarFlags {
   retentionMinutes: string;
@@ -25,9 +26,9 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
  */
 export function registerTopicsCommands(program: Command, deps: TopicsDeps = {}): void {
   const topics = program.command('topics').description('manage the Pulsar topics Refract publishes to and consumes from');
-  pulsarFlags(topics.command('init').description(
+  appFlag(pulsarFlags(topics.command('init').description(
     'create the tenant, the namespace (deduplication on, retention set), one topic per entity type and each leg\'s dead-letter topic; idempotent',
-  ))
+  )))
     .option('--retention-minutes <n>', 'keep acknowledged messages this long; -1 = forever (the log is the source of truth)', '-1')
     .option('--retention-mb <n>', 'and up to this size per topic; -1 = unlimited', '-1')
     .action(async (flags: TopicsInitFlags) => {

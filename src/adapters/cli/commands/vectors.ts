@@ -6,6 +6,7 @@ import { loadApp } from '../../config/load-app.ts';
 import { createEmbedder, createVectorStore } from '../../container/adapter-factories.ts';
 import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
+import { appFlag } from './shared-flags.ts';
 
 interface VectorFlags {
   app?: string;
@@ -19,8 +20,7 @@ const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** Flags shared by the vector commands; they override REFRACT_OPENSEARCH_URL, REFRACT_EMBEDDER, REFRACT_MODEL_DIR. */
 function vectorFlags(command: Command): Command {
-  return command
-    .option('--app <module>', 'the application whose indices these are (env REFRACT_APP; default: the built-in banking app)')
+  return appFlag(command)
     .option('--opensearch-url <url>', 'OpenSearch REST endpoint (env REFRACT_OPENSEARCH_URL)')
     .option('--embedder <kind>', 'hashing | minilm: decides the vector dimension (env REFRACT_EMBEDDER)')
     .option('--model-dir <dir>', 'MiniLM model directory (env REFRACT_MODEL_DIR)')
