@@ -25,6 +25,14 @@ export interface Page<T> {
   readonly next?: string;
 }
 
+export interface ApplyOptions {
+  /**
+   * Rewrite a vertex whose stored version equals the command's (a rebuild replaying the log
+   * under a changed mapping, docs/adr/0018); an older command is still stale. Default false.
+   */
+  readonly rewriteEqual?: boolean;
+}
+
 export interface PurgeOptions {
   /** Only tombstones deleted before this time (epoch ms) are purged; younger ones stay. */
   readonly olderThan: number;
@@ -45,7 +53,7 @@ export interface PurgeProgress {
  */
 export interface GraphStore {
   /** Apply a batch; every command is version-guarded. Throws retryable errors for transient failures. */
-  apply(commands: readonly GraphCommand[]): Promise<ApplyResult>;
+  apply(commands: readonly GraphCommand[], options?: ApplyOptions): Promise<ApplyResult>;
   /** Vertices by id (tombstoned ones included, flagged); missing ids are absent. */
   get(ids: readonly string[]): Promise<Map<string, StoredVertex>>;
   /** Ids of vertices with an edge `label` pointing at `id` (live vertices only). */

@@ -1,14 +1,17 @@
 import type { GraphCommand } from '../domain/index.ts';
-import type { GraphStore } from '../ports/index.ts';
+import type { ApplyOptions, GraphStore } from '../ports/index.ts';
 import { newestPerKey } from './newest-per-key.ts';
 import type { LegSink, SinkResult } from './sink.ts';
 
-/** The graph leg's sink: newest command per vertex, one batched, guarded store write. */
-export function createGraphSink(store: GraphStore): LegSink<GraphCommand> {
+/**
+ * The graph leg's sink: newest command per vertex, one batched, guarded store write. A rebuild
+ * passes `rewriteEqual`, so the newest event rewrites its vertex under a changed mapping.
+ */
+export function createGraphSink(store: GraphStore, options: ApplyOptions = {}): LegSink<GraphCommand> {
   return {
     async apply(commands): Promise<SinkResult> {
       const { survivors, superseded } = newestPerKey(commands, (c) => c.id);
-      const result = await store.apply(survivors.map((s) => s.command));
+      const result = await store.apply(survivors.map((s) => s.command), options);
       const rejected = result.rejected.flatMap(({ position, error }) =>
         (survivors[position]?.positions ?? []).map((p) => ({ position: p, error })),
       );

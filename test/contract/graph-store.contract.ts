@@ -67,6 +67,20 @@ export function graphStoreContract(name: string, makeStore: () => Promise<GraphS
       });
     });
 
+    describe('when a rebuild rewrites equal versions (rewriteEqual)', () => {
+      it('rewrites a vertex at the same version, edges included, and still refuses an older one', async () => {
+        const store = await makeStore();
+        await store.apply([account(5, 'p1', 'frozen')]);
+        expect(await store.apply([account(5, 'p2', 'open')], { rewriteEqual: true })).toEqual({ applied: 1, stale: 0, rejected: [] });
+        expect(await store.apply([account(4, 'p3')], { rewriteEqual: true })).toEqual({ applied: 0, stale: 1, rejected: [] });
+        expect((await store.get(['acc'])).get('acc')).toMatchObject({
+          version: 5, properties: { status: 'open' }, edges: [{ label: 'OWNED_BY', to: { label: 'person', id: 'p2' }, properties: {} }],
+        });
+        expect(await store.apply([tombstone('account', 'acc', 5)], { rewriteEqual: true })).toMatchObject({ applied: 1 });
+        expect((await store.get(['acc'])).get('acc')).toMatchObject({ version: 5, deleted: true });
+      });
+    });
+
     describe('when an upsert changes the edges a vertex owns', () => {
       it('replaces them, leaving no stale edge', async () => {
         const store = await makeStore();

@@ -16,7 +16,7 @@ export function prefixedGraphStore(store: GraphStore, prefix: string): GraphStor
   const outward = (v: StoredVertex): StoredVertex => ({ ...v, id: strip(v.id), edges: v.edges.map((e) => mapEdge(e, strip)) });
 
   return {
-    apply: (commands) => store.apply(commands.map(inward)),
+    apply: (commands, options) => store.apply(commands.map(inward), options),
     async get(ids) {
       const found = await store.get(ids.map(add));
       return new Map([...found.values()].map((v) => [strip(v.id), outward(v)]));

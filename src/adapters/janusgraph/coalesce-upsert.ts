@@ -17,9 +17,9 @@ const withProperties = (traversal: GraphTraversal, properties: Readonly<Record<s
   Object.entries(properties).reduce((tr, [k, v]) => tr.property(k, toGraphValue(v)), traversal);
 
 /** One command as a union branch with its values inlined as bytecode arguments (never as script). */
-function branch(c: GraphCommand): GraphTraversal {
+function branch(c: GraphCommand, rewriteEqual: boolean): GraphTraversal {
   let tr = getOrCreate(c.label, c.id)
-    .has(VERSION, P.lt(c.version))
+    .has(VERSION, rewriteEqual ? P.lte(c.version) : P.lt(c.version))
     .sideEffect(__.properties().hasKey(P.without(ID, VERSION, DELETED, BUCKET)).drop())
     .sideEffect(__.outE().drop())
     .property(VERSION, c.version)
@@ -39,6 +39,6 @@ function branch(c: GraphCommand): GraphTraversal {
  * on the same semantics (docs/adr/0009): one union branch per command of a round, each
  * guarded by `has(version, lt(v))`. Answers the number of applied commands.
  */
-export function coalesceUpsert(g: GraphTraversalSource, commands: readonly GraphCommand[]): GraphTraversal {
-  return g.inject(0).union(...commands.map(branch)).count();
+export function coalesceUpsert(g: GraphTraversalSource, commands: readonly GraphCommand[], rewriteEqual = false): GraphTraversal {
+  return g.inject(0).union(...commands.map((c) => branch(c, rewriteEqual))).count();
 }

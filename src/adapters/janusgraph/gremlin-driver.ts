@@ -100,7 +100,7 @@ interface GremlinModule {
       traversal(): { withRemote(connection: DriverRemoteConnection): GraphTraversalSource };
     };
     readonly statics: AnonymousTraversals;
-    readonly P: Readonly<Record<'lt' | 'gt' | 'neq' | 'eq' | 'within' | 'without', (...values: unknown[]) => unknown>>;
+    readonly P: Readonly<Record<'lt' | 'lte' | 'gt' | 'neq' | 'eq' | 'within' | 'without', (...values: unknown[]) => unknown>>;
     readonly TextP: Readonly<Record<'startingWith', (value: string) => unknown>>;
     readonly t: Readonly<Record<'id' | 'label', EnumValue>>;
     readonly merge: Readonly<Record<'onCreate' | 'onMatch', EnumValue>>;

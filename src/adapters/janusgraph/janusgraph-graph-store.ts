@@ -56,7 +56,7 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
   });
 
   return {
-    async apply(commands): Promise<ApplyResult> {
+    async apply(commands, options = {}): Promise<ApplyResult> {
       const rejected: { position: number; error: RefractError }[] = [];
       const valid: (Positioned & { bytes: number })[] = [];
       commands.forEach((command, position) => {
@@ -74,7 +74,7 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
       let applied = 0;
       for (const round of intoRounds(valid)) {
         for (const chunk of chunkedByWeight(round, perTraversal, bytesPerTraversal, (c) => c.bytes)) {
-          applied += await single('apply', () => upsert(g, chunk.map((c) => c.command)).next());
+          applied += await single('apply', () => upsert(g, chunk.map((c) => c.command), options.rewriteEqual ?? false).next());
         }
       }
       return { applied, stale: valid.length - applied, rejected };

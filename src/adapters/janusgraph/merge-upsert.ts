@@ -22,11 +22,14 @@ const edgeRow = (edge: OwnedEdge) => new Map<string, unknown>([
 ]);
 
 // A tombstone's only property is its deletion time, a Long (a bare number, never a Double).
-const commandRow = (c: GraphCommand) => new Map<string, unknown>([
+// `below` is what the stored version must be under: the version itself, or one more when an
+// equal version is rewritten (versions are integers, so `stored < v + 1` is `stored <= v`).
+const commandRow = (c: GraphCommand, rewriteEqual: boolean) => new Map<string, unknown>([
   ['match', new Map([[ID, c.id]])],
   ['create', placeholder(c.label, c.id)],
   ['bucket', bucketOf(c.id)],
   ['version', c.version],
+  ['below', rewriteEqual ? c.version + 1 : c.version],
   ['deleted', c.kind === 'tombstone_vertex'],
   ['props', c.kind === 'upsert_vertex' ? valueMap(c.properties) : new Map([[DELETED_AT, c.deletedAt]])],
   ['edges', c.kind === 'upsert_vertex' ? c.edges.map(edgeRow) : []],
@@ -46,15 +49,15 @@ const stampBucket = (row: string) => __.not(__.has(BUCKET)).property(BUCKET, __.
 /**
  * One parametric traversal for a round of commands (ids distinct): the rows travel as data
  * through inject(), and mergeV finds or creates each vertex by entity_id. Only rows whose
- * stored version is lower pass the guard; for them the properties and the owned (outgoing)
+ * stored version is lower (or equal, with `rewriteEqual`) pass the guard; for them the properties and the owned (outgoing)
  * edges are replaced, and edge targets are found or created as placeholders by a second
  * mergeV. Answers the number of applied rows; the rest were stale.
  */
-export function mergeUpsert(g: GraphTraversalSource, commands: readonly GraphCommand[]): GraphTraversal {
-  return g.inject(commands.map(commandRow)).unfold().as('r')
+export function mergeUpsert(g: GraphTraversalSource, commands: readonly GraphCommand[], rewriteEqual = false): GraphTraversal {
+  return g.inject(commands.map((c) => commandRow(c, rewriteEqual))).unfold().as('r')
     .mergeV(__.select('match')).option(merge.onCreate, __.select('r').select('create')).as('v')
     .sideEffect(stampBucket('r'))
-    .where(P.lt('r')).by(VERSION).by(__.select('version'))
+    .where(P.lt('r')).by(VERSION).by(__.select('below'))
     .sideEffect(__.properties().hasKey(P.without(ID, VERSION, DELETED, BUCKET)).drop())
     .sideEffect(__.outE().drop())
     .property(VERSION, __.select('r').select('version'))

@@ -28,9 +28,9 @@ export function createMemoryGraphStore(): GraphStore {
     link(next, true);
   };
 
-  const applyOne = (command: GraphCommand): 'applied' | 'stale' => {
+  const applyOne = (command: GraphCommand, rewriteEqual: boolean): 'applied' | 'stale' => {
     const current = vertices.get(command.id);
-    if (current && current.version >= command.version) return 'stale';
+    if (current && (rewriteEqual ? current.version > command.version : current.version >= command.version)) return 'stale';
     if (command.kind === 'tombstone_vertex') {
       const { id, version, deletedAt } = command;
       put({ label: current?.label ?? command.label, id, version, deleted: true, deletedAt, properties: {}, edges: [] });
@@ -48,11 +48,11 @@ export function createMemoryGraphStore(): GraphStore {
   };
 
   return {
-    apply(commands): Promise<ApplyResult> {
+    apply(commands, options = {}): Promise<ApplyResult> {
       let applied = 0;
       let stale = 0;
       for (const command of commands) {
-        if (applyOne(command) === 'applied') applied++;
+        if (applyOne(command, options.rewriteEqual ?? false) === 'applied') applied++;
         else stale++;
       }
       return Promise.resolve({ ...emptyResult, applied, stale });
