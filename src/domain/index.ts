@@ -12,3 +12,4 @@ export * from './upcast.ts';
 export * from './vector-commands.ts';
 export * from './banking/topics.ts';
 export * from './entity-id.ts';
+export type * from './projection-build.ts';

@@ -7,3 +7,4 @@ export type * from './inflight-journal.port.ts';
 export type * from './logger.port.ts';
 export type * from './metrics.port.ts';
 export type * from './vector-store.port.ts';
+export type * from './build-records.port.ts';

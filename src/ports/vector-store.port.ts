@@ -31,3 +31,29 @@ export interface VectorStore {
   count(index: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** One index's generations during a rebuild (docs/adr/0018). */
+export interface IndexGeneration {
+  /** The port's name for it (an index the app declares, e.g. `person`). */
+  readonly index: string;
+  /** What readers and the live leg go through. */
+  readonly alias: string;
+  /** The generation the alias points at now. */
+  readonly live: string;
+  /** The generation the rebuild fills. */
+  readonly next: string;
+}
+
+/** Blue/green generations of vector indices: fill a new one beside the live one, then switch. */
+export interface VectorGenerations {
+  /**
+   * Creates an empty next generation of each index beside the live one (one left by an
+   * unfinished rebuild is started afresh) and a store that reads and writes only those.
+   */
+  prepare(indices: readonly string[]): Promise<{ generations: IndexGeneration[]; store: VectorStore }>;
+  /** Points every alias at its next generation in one atomic step; fails if an alias moved meanwhile. */
+  promote(generations: readonly IndexGeneration[]): Promise<void>;
+  /** Deletes generations that no alias points at (refuses a live one). */
+  drop(indices: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}

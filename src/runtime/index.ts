@@ -10,3 +10,4 @@ export * from './runner.ts';
 export * from './sink.ts';
 export * from './vector-sink.ts';
 export * from './readiness.ts';
+export * from './rebuild.ts';

@@ -15,8 +15,12 @@ type Plan = { readonly positions: number[] } & ({ readonly write: VectorWrite } 
  * The vector leg's sink (docs/adr/0003): one multi-get per index for stored versions and
  * text hashes; stale commands dropped before any model call; the stored vector reused when
  * the hash of text + model is equal; every remaining text embedded in one call; one write.
+ * A rebuild writing a new generation passes the live store as `reuseFrom`: a text whose hash
+ * the live generation holds takes its vector from there, so a rebuild embeds only changed texts.
  */
-export function createVectorSink(store: VectorStore, embedder: Embedder): LegSink<VectorCommand> {
+export function createVectorSink(
+  store: VectorStore, embedder: Embedder, options: { readonly reuseFrom?: VectorStore } = {},
+): LegSink<VectorCommand> {
   return {
     async apply(commands): Promise<SinkResult> {
       const { survivors, superseded } = newestPerKey(commands, (c) => `${c.index}\u0000${c.id}`);
@@ -43,6 +47,7 @@ export function createVectorSink(store: VectorStore, embedder: Embedder): LegSin
           plans.push({ upsert: command, hash, positions });
         }
       }
+      if (options.reuseFrom) reused += await reuseLive(options.reuseFrom, plans, embedder.modelId);
       const vectors = await embedOnce(embedder, plans);
       const writes = plans.map((p) => ('write' in p ? p.write : toIndexWrite(p.upsert, p.hash, embedder.modelId, vectorFor(vectors, p.hash))));
       const result = writes.length ? await store.write(writes) : { applied: 0, stale: 0, rejected: [] };
@@ -70,6 +75,24 @@ async function lookup(store: VectorStore, commands: readonly VectorCommand[]) {
   const stored = new Map<string, Map<string, StoredDocument>>();
   for (const [index, ids] of idsByIndex) stored.set(index, await store.get(index, ids));
   return stored;
+}
+
+/**
+ * Upserts still waiting for a vector take it from the live generation where it holds the same
+ * text hash (text + model): one multi-get per index. Replaces those plans in place; returns how many.
+ */
+async function reuseLive(live: VectorStore, plans: Plan[], modelId: string): Promise<number> {
+  const waiting = plans.flatMap((p, at) => ('upsert' in p ? [{ at, upsert: p.upsert, hash: p.hash, positions: p.positions }] : []));
+  if (!waiting.length) return 0;
+  const stored = await lookup(live, waiting.map((w) => w.upsert));
+  let reused = 0;
+  for (const w of waiting) {
+    const doc = stored.get(w.upsert.index)?.get(w.upsert.id);
+    if (!doc?.embedding || doc.deleted || doc.textHash !== w.hash) continue;
+    plans[w.at] = { write: toIndexWrite(w.upsert, w.hash, modelId, doc.embedding), positions: w.positions };
+    reused += 1;
+  }
+  return reused;
 }
 
 /** Every distinct text still without a vector, embedded in one call; keyed by text hash. */

@@ -1,13 +1,55 @@
 import { RefractError, type ApplyResult, type VectorWrite } from '../../domain/index.ts';
-import type { SearchHit, StoredDocument, VectorStore } from '../../ports/index.ts';
+import type { IndexGeneration, SearchHit, StoredDocument, VectorGenerations, VectorStore } from '../../ports/index.ts';
 import { versionPage } from './version-page.ts';
 
+type Generations = Map<string, Map<string, StoredDocument>>;
+
+/** A memory store with blue/green generations behind each index name, as OpenSearch has behind its aliases. */
+export type MemoryVectorStore = VectorStore & { readonly generations: VectorGenerations };
+
 /** The reference VectorStore: documents per index, version-guarded, exact cosine k-NN. */
-export function createMemoryVectorStore(): VectorStore {
-  const indices = new Map<string, Map<string, StoredDocument>>();
+export function createMemoryVectorStore(): MemoryVectorStore {
+  const storage: Generations = new Map();
+  const aliases = new Map<string, string>();
+  const liveOf = (index: string) => aliases.get(index) ?? `${index}-v1`;
+  const generations: VectorGenerations = {
+    prepare(indices) {
+      const prepared: IndexGeneration[] = indices.map((index) => {
+        const live = liveOf(index);
+        const next = `${index}-v${Number(/-v(\d+)$/.exec(live)?.[1] ?? 1) + 1}`;
+        storage.set(next, new Map());
+        return { index, alias: index, live, next };
+      });
+      const byIndex = new Map(prepared.map((g) => [g.index, g.next]));
+      const store = storeOver(storage, (index) => {
+        const next = byIndex.get(index);
+        if (!next) throw new RefractError('STORE.FAILED', `the rebuild has no new generation of index ${index}`, { index });
+        return next;
+      });
+      return Promise.resolve({ generations: prepared, store });
+    },
+    promote(prepared) {
+      const moved = prepared.find((g) => liveOf(g.index) !== g.live);
+      if (moved) return Promise.reject(new RefractError('STORE.FAILED', `index ${moved.index} moved to ${liveOf(moved.index)} during the rebuild`, { index: moved.index }));
+      for (const g of prepared) aliases.set(g.index, g.next);
+      return Promise.resolve();
+    },
+    drop(names) {
+      const live = names.find((name) => [...storage.keys()].some((index) => liveOf(index.replace(/-v\d+$/, '')) === name));
+      if (live) return Promise.reject(new RefractError('CONFIG.INVALID', `index ${live} is still live: only a generation nothing reads is dropped`, { index: live }));
+      for (const name of names) storage.delete(name);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  return { ...storeOver(storage, liveOf), generations };
+}
+
+function storeOver(storage: Generations, nameOf: (index: string) => string): VectorStore {
   const docs = (index: string) => {
-    let found = indices.get(index);
-    if (!found) indices.set(index, (found = new Map<string, StoredDocument>()));
+    const name = nameOf(index);
+    let found = storage.get(name);
+    if (!found) storage.set(name, (found = new Map<string, StoredDocument>()));
     return found;
   };
 

@@ -48,7 +48,7 @@ export async function initVectorIndices(options: InitVectorIndicesOptions): Prom
   return statuses;
 }
 
-async function aliasTarget(client: Client, alias: string): Promise<string | undefined> {
+export async function aliasTarget(client: Client, alias: string): Promise<string | undefined> {
   try {
     const response = await client.indices.getAlias({ name: alias }, { ignore: [404] });
     if (response.statusCode === 404) {

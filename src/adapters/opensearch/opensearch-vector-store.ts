@@ -18,6 +18,11 @@ export interface OpenSearchVectorStoreConfig {
   readonly dimension?: number;
   /** The deadline of every request (default 30 s): past it, the request fails as STORE.UNAVAILABLE. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Read and write these concrete indices instead of the aliases (a rebuild's next generation,
+   * docs/adr/0018): each entity type's index must exist already; nothing is bootstrapped.
+   */
+  readonly concreteIndexOf?: (index: string) => string;
 }
 
 /**
@@ -32,10 +37,12 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
   const dimension = config.dimension ?? 384;
   const policy = config.refresh ?? 'before-read';
   const refresher = createRefresher(client, policy);
-  const aliasOf = (index: string) => vectorIndexNames(prefix, index).alias;
+  const concrete = config.concreteIndexOf;
+  const aliasOf = concrete ?? ((index: string) => vectorIndexNames(prefix, index).alias);
 
   const bootstrapped = new Map<string, Promise<unknown>>();
   const ensureIndices = async (indices: ReadonlySet<string>) => {
+    if (concrete) return;
     for (const index of indices) {
       let ready = bootstrapped.get(index);
       if (!ready) {
