@@ -11,3 +11,6 @@ export * from './sink.ts';
 export * from './vector-sink.ts';
 export * from './readiness.ts';
 export * from './rebuild.ts';
+export * from './reconcile.ts';
+export * from './build-check.ts';
+export * from './redrive.ts';

@@ -6,6 +6,8 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerGraphCommands } from './commands/graph.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerPublishCommand } from './commands/publish.ts';
+import { registerRebuildCommand } from './commands/rebuild.ts';
+import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerTopicsCommands } from './commands/topics.ts';
@@ -23,6 +25,8 @@ registerPublishCommand(program);
 registerDeadLettersCommands(program);
 registerVectorsCommands(program);
 registerLoadCommand(program);
+registerReconcileCommand(program);
+registerRebuildCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = isRefractError(error) ? ` [${error.code}]` : '';

@@ -14,6 +14,8 @@ export const configSchema = z.object({
   pulsarNamespace: z.string().min(1).default('banking'),
   janusgraphUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8182/gremlin'),
   opensearchUrl: z.url().default('http://127.0.0.1:9200'),
+  /** Vector index and alias names start with it: one prefix per deployment sharing an OpenSearch cluster. */
+  indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, as OpenSearch index names allow').default('refract-'),
   modelDir: z.string().min(1).default('.models/all-MiniLM-L6-v2'),
   /** `local`: the prepared modelDir, no network; `hub`: download from the model hub. */
   modelSource: z.enum(['local', 'hub']).default('local'),

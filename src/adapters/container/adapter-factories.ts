@@ -1,6 +1,7 @@
 import type { RefractConfig } from '../config/config.ts';
 import { join } from 'node:path';
-import type { DeadLetters, Embedder, EventLog, GraphStore, Logger, VectorStore } from '../../ports/index.ts';
+import { RefractError } from '../../domain/index.ts';
+import type { BuildRecords, DeadLetters, Embedder, EventLog, GraphStore, Logger, VectorGenerations, VectorStore } from '../../ports/index.ts';
 import { createFileInFlightJournal } from '../filesystem/file-inflight-journal.ts';
 import { createPinoLogger } from '../logging/pino-logger.ts';
 import { createMemoryInFlightJournal } from '../memory/memory-inflight-journal.ts';
@@ -47,7 +48,7 @@ export function createVectorStore(config: RefractConfig, embedder: Embedder, opt
     case 'opensearch':
       return import('../opensearch/opensearch-vector-store.ts').then(({ createOpenSearchVectorStore }) =>
         createOpenSearchVectorStore({
-          node: config.opensearchUrl, dimension: embedder.dimension, ...(options.indexPrefix ? { prefix: options.indexPrefix } : {}),
+          node: config.opensearchUrl, dimension: embedder.dimension, prefix: options.indexPrefix ?? config.indexPrefix,
         }));
   }
 }
@@ -93,4 +94,31 @@ export function createJournals(config: RefractConfig): JournalFactory {
     case 'pulsar':
       return (leg) => createFileInFlightJournal(join(config.stateDir, `inflight-${config.pulsarTenant}-${config.pulsarNamespace}-${leg}.json`));
   }
+}
+
+/** What each leg's read model was built with (docs/adr/0018): namespace properties on Pulsar, in process otherwise. */
+export async function createBuildRecords(config: RefractConfig): Promise<BuildRecords> {
+  switch (config.eventLog) {
+    case 'memory': {
+      const { createMemoryBuildRecords } = await import('../memory/memory-build-records.ts');
+      return createMemoryBuildRecords();
+    }
+    case 'pulsar': {
+      const { createPulsarBuildRecords } = await import('../pulsar/pulsar-build-records.ts');
+      return createPulsarBuildRecords(config.pulsarUrl, { tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+    }
+  }
+}
+
+/**
+ * Blue/green generations of the vector indices, for a rebuild. Only a store that outlives the
+ * process can be rebuilt beside its live generation: with embedded adapters every run builds
+ * its stores from the log anyway.
+ */
+export async function createVectorGenerations(config: RefractConfig, embedder: Embedder): Promise<VectorGenerations> {
+  if (config.vectors !== 'opensearch') {
+    throw new RefractError('CONFIG.INVALID', `a rebuild needs vector stores that outlive the process (vectors: opensearch); vectors is ${config.vectors}, which every run builds from the log`, { field: 'vectors', value: config.vectors });
+  }
+  const { createOpenSearchGenerations } = await import('../opensearch/opensearch-generations.ts');
+  return createOpenSearchGenerations({ node: config.opensearchUrl, dimension: embedder.dimension, prefix: config.indexPrefix });
 }

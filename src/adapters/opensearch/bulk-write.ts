@@ -19,6 +19,8 @@ export interface BulkWriterDeps {
   readonly ensureIndices: (indices: ReadonlySet<string>) => Promise<void>;
   /** The alias of these entity types vanished (404): bootstrap them again on the next write. */
   readonly forgetIndices: (indices: ReadonlySet<string>) => void;
+  /** False when writing a rebuild's concrete generation, which has no alias yet (default true). */
+  readonly requireAlias?: boolean;
 }
 
 type Rejection = ApplyResult['rejected'][number];
@@ -51,7 +53,7 @@ export function createBulkWriter(deps: BulkWriterDeps) {
 
     let items: BulkItem[];
     try {
-      const response = await deps.client.bulk({ body: operations, require_alias: true, refresh: bulkRefresh(deps.policy) });
+      const response = await deps.client.bulk({ body: operations, require_alias: deps.requireAlias ?? true, refresh: bulkRefresh(deps.policy) });
       items = response.body.items.map((item) => item.index ?? { status: 500, error: { type: 'missing_item', reason: 'the answer has no index item here' } });
     } catch (error) {
       throw toStoreError(error, `a bulk write of ${sent.length} documents`);

@@ -83,7 +83,7 @@ async function linkAlias(client: Client, index: string, alias: string): Promise<
   }
 }
 
-async function checkDimension(client: Client, index: string, dimension: number): Promise<void> {
+export async function checkDimension(client: Client, index: string, dimension: number): Promise<void> {
   let mapping: unknown;
   try {
     mapping = (await client.indices.getMapping({ index })).body;

@@ -1,7 +1,7 @@
 import { isRefractError, RefractError } from '../../domain/index.ts';
 import type { IndexGeneration, VectorGenerations } from '../../ports/index.ts';
 import { DEFAULT_INDEX_PREFIX, FIRST_GENERATION, vectorIndexNames } from './index-names.ts';
-import { aliasTarget, initVectorIndices } from './init-vector-indices.ts';
+import { aliasTarget, checkDimension, initVectorIndices } from './init-vector-indices.ts';
 import { createOpenSearchClient } from './opensearch-client.ts';
 import { createOpenSearchVectorStore } from './opensearch-vector-store.ts';
 import { toStoreError } from './store-errors.ts';
@@ -61,6 +61,8 @@ export function createOpenSearchGenerations(config: OpenSearchGenerationsConfig)
 
     async promote(generations) {
       if (!generations.length) return;
+      // Written without require_alias: an index deleted and auto-created meanwhile would have no vector mapping.
+      for (const g of generations) await checkDimension(client, g.next, config.dimension);
       // `remove` fails when the alias no longer points at the generation we replaced, and then
       // the whole request fails: a concurrent rebuild is never silently overwritten.
       const actions = generations.flatMap((g) => [

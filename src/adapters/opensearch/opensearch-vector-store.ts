@@ -60,6 +60,8 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
     write: createBulkWriter({
       client, server: serverOrigin(config.node), aliasOf, policy, refresher, ensureIndices,
       forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); },
+      // A generation is written by its own name before any alias points at it; `promote` checks its mapping.
+      requireAlias: concrete === undefined,
     }),
     close: () => client.close(),
   };

@@ -1,7 +1,8 @@
+import { buildStates, type BuildState } from '../../projections/fingerprint.ts';
 import type { Readiness } from '../../runtime/index.ts';
 import type { RefractConfig } from '../config/config.ts';
 import { loadApp } from '../config/load-app.ts';
-import { createDeadLetters, createGraphStore } from '../container/adapter-factories.ts';
+import { createBuildRecords, createDeadLetters, createGraphStore } from '../container/adapter-factories.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
 import { OPERATED_LEGS } from './serve-ops.ts';
 
@@ -22,12 +23,24 @@ export interface LegStatus {
   readonly deadLetters: number | null;
 }
 
+/** One side of a projection against what its read model records (docs/adr/0018). */
+export interface ProjectionStatus {
+  readonly projection: string;
+  readonly leg: 'graph' | 'vector';
+  readonly version: number;
+  /** null when the records could not be read. */
+  readonly state: BuildState | null;
+  readonly builtVersion?: number;
+  readonly detail?: string;
+}
+
 export interface StatusReport {
   readonly at: string;
   readonly adapters: { readonly eventLog: string; readonly graph: string; readonly vectors: string };
   readonly where: string;
   readonly servers: readonly ServerStatus[];
   readonly legs: readonly LegStatus[];
+  readonly projections: readonly ProjectionStatus[];
   /** The runner's /readyz, where one answers at `runner.url`. */
   readonly runner: { readonly url: string; readonly answering: boolean; readonly readiness?: Readiness; readonly error?: string };
   /** Everything answers and the runner is ready. */
@@ -42,14 +55,35 @@ const TIMEOUT_MS = 5_000;
  * shows as down instead of hanging the command.
  */
 export async function gatherStatus(config: RefractConfig, runnerUrl: string): Promise<StatusReport> {
-  const [servers, legs, runner] = await Promise.all([serverStatuses(config), legStatuses(config), askRunner(runnerUrl)]);
+  const [servers, legs, runner, projections] = await Promise.all([
+    serverStatuses(config), legStatuses(config), askRunner(runnerUrl), projectionStatuses(config),
+  ]);
   const ok = servers.every((s) => s.up) && runner.answering && runner.readiness?.ready === true;
   return {
     at: new Date().toISOString(),
     adapters: { eventLog: config.eventLog, graph: config.graph, vectors: config.vectors },
     where: config.eventLog === 'pulsar' ? `${serverOrigin(config.pulsarUrl)} ${config.pulsarTenant}/${config.pulsarNamespace}` : 'embedded adapters (in the runner process only)',
-    servers, legs, runner, ok,
+    servers, legs, projections, runner, ok,
   };
+}
+
+/** Each projection's sides: current, needing a rebuild, or never built, from the build records. */
+export async function projectionStatuses(config: RefractConfig): Promise<ProjectionStatus[]> {
+  const app = await loadApp(config);
+  try {
+    const records = await Promise.race([
+      (await createBuildRecords(config)).read(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+    ]);
+    return buildStates(app.projections, records).map((s) => ({
+      projection: s.projection, leg: s.leg, version: s.version, state: s.state,
+      ...(s.recorded ? { builtVersion: s.recorded.version } : {}),
+    }));
+  } catch (error) {
+    return buildStates(app.projections, []).map((s) => ({
+      projection: s.projection, leg: s.leg, version: s.version, state: null, detail: `build records unreadable: ${reasonOf(error)}`,
+    }));
+  }
 }
 
 async function serverStatuses(config: RefractConfig): Promise<ServerStatus[]> {

@@ -14,6 +14,10 @@ const report = (over: Partial<StatusReport> = {}): StatusReport => ({
     { leg: 'graph', backlog: 0, rate: 412.25, consumers: 2, deadLetters: 0 },
     { leg: 'vector', backlog: 1234, rate: 0, consumers: 2, deadLetters: 7 },
   ],
+  projections: [
+    { projection: 'banking-graph', leg: 'graph', version: 2, state: 'needs rebuild', builtVersion: 1 },
+    { projection: 'banking-vectors', leg: 'vector', version: 1, state: 'current', builtVersion: 1 },
+  ],
   runner: {
     url: 'http://127.0.0.1:9464', answering: true,
     readiness: {
@@ -36,6 +40,12 @@ describe('refract status screen', () => {
     expect(lines.find((l) => l.startsWith('  graph '))).toMatch(/^ {2}graph {3}0 +412\.3 +2 +0 +0 s ago +healthy$/);
     expect(lines.find((l) => l.startsWith('  vector '))).toMatch(/1,234 .* 7 .* 95 s ago .*NOT READY: degraded for 95 s \(grace 30 s\)/);
     expect(lines[lines.length - 1]).toBe('runner at http://127.0.0.1:9464: NOT READY');
+  });
+
+  it('shows a projection whose read model was built with another version as needing a rebuild, with the command', () => {
+    const lines = statusScreen(report());
+    expect(lines.find((l) => l.includes('banking-graph'))).toMatch(/banking-graph +graph +2 +NEEDS REBUILD \(built with version 1\): refract rebuild banking-graph --leg graph$/);
+    expect(lines.find((l) => l.includes('banking-vectors'))).toMatch(/vector +1 +current$/);
   });
 
   it('says where it looked when no runner answers, and shows unknowns as ?', () => {

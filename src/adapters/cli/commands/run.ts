@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.ts';
+import { noteBuilds } from '../../../runtime/index.ts';
+import { createBuildRecords } from '../../container/adapter-factories.ts';
 import { buildContainer, resolvePipeline } from '../../container/container.ts';
 import { TOKENS } from '../../container/tokens.ts';
 import { healthBoard, serveOps } from '../../ops/serve-ops.ts';
@@ -23,6 +25,7 @@ export function registerRunCommand(program: Command): void {
       for (const line of await prepareServers(config, await container.getAsync(TOKENS.App))) process.stderr.write(`${line}\n`);
       const p = await resolvePipeline(container);
       const logger = p.logger.child({ command: 'run' });
+      await noteBuilds(p.app, await createBuildRecords(config), logger);
       const board = healthBoard();
       const ops = await serveOps(p, await container.getAsync(TOKENS.PrometheusMetrics), config, board.get);
       logger.info(`metrics on ${ops.address}/metrics, health on /livez and /readyz`, { metrics: `${ops.address}/metrics` });

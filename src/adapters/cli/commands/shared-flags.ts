@@ -12,6 +12,7 @@ export function adapterFlags(command: Command): Command {
     .option('--pulsar-namespace <name>', 'namespace (env REFRACT_PULSAR_NAMESPACE, default banking)')
     .option('--janusgraph-url <url>', 'Gremlin server, ws:// or wss:// (env REFRACT_JANUSGRAPH_URL)')
     .option('--opensearch-url <url>', 'OpenSearch (env REFRACT_OPENSEARCH_URL)')
+    .option('--index-prefix <prefix>', 'vector index and alias names start with it (env REFRACT_INDEX_PREFIX, default refract-)')
     .option('--batch-size <n>', 'events per batch (env REFRACT_BATCH_SIZE, default 100)')
     .option('--log-level <level>', 'debug | info | warn | error (env REFRACT_LOG_LEVEL, default info; the demo: error)')
     .option('--state-dir <dir>', 'where each leg keeps its in-flight journal (env REFRACT_STATE_DIR, default .refract)');
@@ -31,6 +32,6 @@ export function opsFlags(command: Command): Command {
 
 /** The subset of parsed flags that are configuration settings. */
 export function configFlags(flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const keys = ['app', 'eventLog', 'graph', 'vectors', 'embedder', 'pulsarUrl', 'pulsarTenant', 'pulsarNamespace', 'janusgraphUrl', 'opensearchUrl', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
+  const keys = ['app', 'eventLog', 'graph', 'vectors', 'embedder', 'pulsarUrl', 'pulsarTenant', 'pulsarNamespace', 'janusgraphUrl', 'opensearchUrl', 'indexPrefix', 'batchSize', 'logLevel', 'stateDir', 'metricsPort', 'metricsHost'];
   return Object.fromEntries(keys.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k]]));
 }

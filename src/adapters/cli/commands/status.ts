@@ -42,10 +42,24 @@ export function statusScreen(r: StatusReport): string[] {
     'legs',
     ...table([['leg', 'backlog', 'rate/s', 'runners', 'dead letters', 'last progress', 'state'], ...rows]),
     '',
+    'projections',
+    ...table([['projection', 'leg', 'version', 'read model'], ...r.projections.map((p) => [
+      p.projection, p.leg, String(p.version), projectionState(p),
+    ])]),
+    '',
     r.runner.answering
       ? `runner at ${r.runner.url}: ${r.runner.readiness?.ready ? 'ready' : 'NOT READY'}`
       : `runner at ${r.runner.url}: not answering (${r.runner.error ?? 'no answer'}); is refract run started, and on that metrics port?`,
   ];
+}
+
+function projectionState(p: StatusReport['projections'][number]): string {
+  if (p.state === null) return `? (${p.detail ?? 'unknown'})`;
+  if (p.state === 'needs rebuild') {
+    const was = p.builtVersion !== undefined && p.builtVersion !== p.version ? `built with version ${p.builtVersion}` : 'its definition changed';
+    return `NEEDS REBUILD (${was}): refract rebuild ${p.projection} --leg ${p.leg}`;
+  }
+  return p.state;
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {

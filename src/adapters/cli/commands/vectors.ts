@@ -4,7 +4,6 @@ import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { createEmbedder, createVectorStore } from '../../container/adapter-factories.ts';
-import { DEFAULT_INDEX_PREFIX } from '../../opensearch/index-names.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { appFlag } from './shared-flags.ts';
 
@@ -13,7 +12,7 @@ interface VectorFlags {
   opensearchUrl?: string;
   embedder?: string;
   modelDir?: string;
-  prefix: string;
+  indexPrefix?: string;
 }
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -24,12 +23,12 @@ function vectorFlags(command: Command): Command {
     .option('--opensearch-url <url>', 'OpenSearch REST endpoint (env REFRACT_OPENSEARCH_URL)')
     .option('--embedder <kind>', 'hashing | minilm: decides the vector dimension (env REFRACT_EMBEDDER)')
     .option('--model-dir <dir>', 'MiniLM model directory (env REFRACT_MODEL_DIR)')
-    .option('--prefix <prefix>', 'index and alias name prefix', DEFAULT_INDEX_PREFIX);
+    .option('--index-prefix <prefix>', 'index and alias names start with it (env REFRACT_INDEX_PREFIX, default refract-)');
 }
 
 function configFrom(flags: VectorFlags): RefractConfig {
-  const { app, opensearchUrl, embedder, modelDir } = flags;
-  return loadConfig({ app, opensearchUrl, embedder, modelDir });
+  const { app, opensearchUrl, embedder, modelDir, indexPrefix } = flags;
+  return loadConfig({ app, opensearchUrl, embedder, modelDir, indexPrefix });
 }
 
 /** `refract vectors init` and `refract search`: the OpenSearch side of the vector leg, by hand. */
@@ -47,7 +46,7 @@ export function registerVectorsCommands(program: Command): void {
     try {
       // Idempotent (an index found is left alone), so a retry after a transient failure is safe.
       const statuses = await oneShotRetry()('vectors init', () =>
-        initVectorIndices({ client, indices, dimension: embedder.dimension, prefix: flags.prefix }));
+        initVectorIndices({ client, indices, dimension: embedder.dimension, prefix: config.indexPrefix }));
       say(`OpenSearch ${serverOrigin(config.opensearchUrl)}, ${embedder.dimension}-dimension vectors (${embedder.modelId})`);
       for (const s of statuses) say(`  ${s.created ? 'created' : 'found  '}  ${s.alias} -> ${s.index}`);
     } finally {
@@ -73,7 +72,7 @@ export function registerVectorsCommands(program: Command): void {
       throw new RefractError('CONFIG.INVALID', `flag --type: no projection declares an index ${JSON.stringify(flags.type)} (declared: ${declared.join(', ')})`, { field: 'type', value: flags.type });
     }
     const embedder = await createEmbedder(config);
-    const store = await createVectorStore({ ...config, vectors: 'opensearch' }, embedder, { indexPrefix: flags.prefix });
+    const store = await createVectorStore({ ...config, vectors: 'opensearch' }, embedder);
     try {
       const [vector] = await embedder.embed([text]);
       if (!vector) throw new Error('the embedder returned no vector');
