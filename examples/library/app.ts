@@ -69,7 +69,8 @@ const bookSearch = defineProjection({
     project(event: EntityEvent): VectorCommand[] {
       const { entity_id: id, version } = event;
       const text = event.text_for_embedding;
-      if (event.event_type === 'delete' || !text?.trim()) return [{ kind: 'tombstone_document', index: 'books', id, version }];
+      if (event.event_type === 'delete') return [{ kind: 'tombstone_document', index: 'books', id, version, deletedAt: Date.parse(event.occurred_at) }];
+      if (!text?.trim()) return [{ kind: 'tombstone_document', index: 'books', id, version }];
       const fields: Record<string, string | number | boolean> = {};
       for (const name of BOOK_FIELDS) {
         const value = event.payload[name];

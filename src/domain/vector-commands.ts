@@ -13,7 +13,14 @@ export type VectorCommand =
       readonly fields: Readonly<Record<string, PropertyValue>>;
       readonly text: string;
     }
-  | { readonly kind: 'tombstone_document'; readonly index: string; readonly id: string; readonly version: number };
+  | {
+      readonly kind: 'tombstone_document';
+      readonly index: string;
+      readonly id: string;
+      readonly version: number;
+      /** When the entity was deleted (the delete event's `occurred_at`, epoch ms): a purge spares young tombstones. */
+      readonly deletedAt?: number;
+    };
 
 /** What a vector store writes: a full document (vector included) or a versioned tombstone. */
 export type VectorWrite =
@@ -27,4 +34,4 @@ export type VectorWrite =
       readonly modelId: string;
       readonly embedding: Float32Array;
     }
-  | { readonly kind: 'tombstone'; readonly index: string; readonly id: string; readonly version: number };
+  | { readonly kind: 'tombstone'; readonly index: string; readonly id: string; readonly version: number; readonly deletedAt?: number };

@@ -1,11 +1,13 @@
 import type { ApplyResult, PropertyValue, VectorWrite } from '../domain/index.ts';
-import type { Page, VersionEntry } from './graph-store.port.ts';
+import type { Page, PurgeOptions, VersionEntry } from './graph-store.port.ts';
 
 export interface StoredDocument {
   readonly index: string;
   readonly id: string;
   readonly version: number;
   readonly deleted: boolean;
+  /** A tombstone's deletion time (epoch ms), when its command carried one. */
+  readonly deletedAt?: number;
   readonly fields: Readonly<Record<string, PropertyValue>>;
   readonly textHash?: string;
   readonly modelId?: string;
@@ -29,6 +31,12 @@ export interface VectorStore {
   scan(index: string, limit: number, after?: string): Promise<Page<VersionEntry>>;
   /** Live (not tombstoned) documents in an index. */
   count(index: string): Promise<number>;
+  /**
+   * Removes the index's tombstones deleted before `olderThan`, page by page (docs/adr/0002: once
+   * purged, an older event replayed later applies again, hence the age). A tombstone written
+   * without a deletion time is kept. Returns how many were removed.
+   */
+  purge(index: string, options: PurgeOptions): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -35,8 +35,8 @@ export function createVectorSink(
           continue;
         }
         if (command.kind === 'tombstone_document') {
-          const { index, id, version } = command;
-          plans.push({ write: { kind: 'tombstone', index, id, version }, positions });
+          const { index, id, version, deletedAt } = command;
+          plans.push({ write: { kind: 'tombstone', index, id, version, ...(deletedAt === undefined ? {} : { deletedAt }) }, positions });
           continue;
         }
         const hash = textHash(command.text, embedder.modelId);

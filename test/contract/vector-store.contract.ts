@@ -100,6 +100,28 @@ export function vectorStoreContract(name: string, makeStore: () => Promise<{ sto
       });
     });
 
+    describe('when old tombstones are purged', () => {
+      it('removes tombstones deleted before the cut-off, page by page, and keeps young ones, undated ones and live documents', async () => {
+        const { store, index } = await makeStore();
+        const day = 86_400_000;
+        const cut = Date.UTC(2001, 0, 1);
+        const old = Array.from({ length: 7 }, (_, i) => ({ kind: 'tombstone' as const, index, id: `old${i}`, version: 3, deletedAt: cut - day }));
+        await store.write([
+          ...old, { kind: 'tombstone', index, id: 'young', version: 3, deletedAt: cut + day },
+          { kind: 'tombstone', index, id: 'undated', version: 3 }, doc(index, 'live', 1, 2),
+        ]);
+        const progress: number[] = [];
+        expect(await store.purge(index, { olderThan: cut, onProgress: (p) => progress.push(p.done) })).toBe(7);
+        expect([...(await store.get(index, [...old.map((o) => o.id), 'young', 'undated', 'live'])).keys()].sort()).toEqual(['live', 'undated', 'young']);
+        expect((await store.get(index, ['young'])).get('young')).toMatchObject({ deleted: true, deletedAt: cut + day });
+        expect(progress.at(-1)).toBe(1);
+        const scanned = (await store.scan(index, 100)).items.map((i) => i.id).sort();
+        expect(scanned).toEqual(['live', 'undated', 'young']);
+        expect(await store.count(index)).toBe(1);
+        expect(await store.purge(index, { olderThan: cut })).toBe(0);
+      });
+    });
+
     describe('when searched', () => {
       it('returns the k nearest live documents by cosine similarity, best first', async () => {
         const { store, index } = await makeStore();

@@ -58,7 +58,8 @@ function storeOver(storage: Generations, nameOf: (index: string) => string): Vec
     if (current && current.version >= write.version) return 'stale';
     const { index, id, version } = write;
     if (write.kind === 'tombstone') {
-      docs(index).set(id, { index, id, version, deleted: true, fields: {} });
+      const { deletedAt } = write;
+      docs(index).set(id, { index, id, version, deleted: true, fields: {}, ...(deletedAt === undefined ? {} : { deletedAt }) });
     } else {
       const { fields, textHash, modelId, embedding } = write;
       docs(index).set(id, { index, id, version, deleted: false, fields: { ...fields }, textHash, modelId, embedding });
@@ -100,6 +101,13 @@ function storeOver(storage: Generations, nameOf: (index: string) => string): Vec
     scan: (index, limit, after) => Promise.resolve(versionPage(docs(index), limit, after)),
     close: () => Promise.resolve(),
     count: (index) => Promise.resolve([...docs(index).values()].filter((d) => !d.deleted).length),
+    purge(index, options) {
+      const all = docs(index);
+      const old = [...all.values()].filter((d) => d.deleted && d.deletedAt !== undefined && d.deletedAt < options.olderThan);
+      for (const d of old) all.delete(d.id);
+      options.onProgress?.({ purged: old.length, done: 1 });
+      return Promise.resolve(old.length);
+    },
   };
 }
 

@@ -53,7 +53,8 @@ export function createBulkWriter(deps: BulkWriterDeps) {
 
     let items: BulkItem[];
     try {
-      const response = await deps.client.bulk({ body: operations, require_alias: deps.requireAlias ?? true, refresh: bulkRefresh(deps.policy) });
+      const requireAlias = deps.requireAlias ?? true;
+      const response = await deps.client.bulk({ body: operations, require_alias: requireAlias, refresh: bulkRefresh(deps.policy) });
       items = response.body.items.map((item) => item.index ?? { status: 500, error: { type: 'missing_item', reason: 'the answer has no index item here' } });
     } catch (error) {
       throw toStoreError(error, `a bulk write of ${sent.length} documents`);

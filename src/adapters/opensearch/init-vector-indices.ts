@@ -43,6 +43,7 @@ export async function initVectorIndices(options: InitVectorIndicesOptions): Prom
     }
     const index = found ?? names.concrete;
     await checkDimension(options.client, index, options.dimension);
+    await addDeletedAt(options.client, index);
     statuses.push({ entityType, alias: names.alias, index, created: false });
   }
   return statuses;
@@ -80,6 +81,18 @@ async function linkAlias(client: Client, index: string, alias: string): Promise<
     await client.indices.putAlias({ index, name: alias });
   } catch (error) {
     throw setupError(error, `pointing alias ${alias} at ${index}`);
+  }
+}
+
+/**
+ * An index created before tombstones carried their deletion time gets the field now (adding a
+ * field to a mapping is allowed; `dynamic: strict` would refuse the write otherwise). Idempotent.
+ */
+async function addDeletedAt(client: Client, index: string): Promise<void> {
+  try {
+    await client.indices.putMapping({ index, body: { properties: { deleted_at: { type: 'long' } } } });
+  } catch (error) {
+    throw setupError(error, `adding deleted_at to the mapping of ${index}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { initVectorIndices } from './init-vector-indices.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
 import { createOpenSearchClient } from './opensearch-client.ts';
 import { createRefresher, type RefreshPolicy } from './refresh-policy.ts';
+import { createTombstonePurge } from './purge-tombstones.ts';
 import { createVectorReads } from './vector-reads.ts';
 
 export interface OpenSearchVectorStoreConfig {
@@ -57,6 +58,7 @@ export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig)
 
   return {
     ...createVectorReads(client, aliasOf, refresher),
+    purge: createTombstonePurge(client, aliasOf, refresher),
     write: createBulkWriter({
       client, server: serverOrigin(config.node), aliasOf, policy, refresher, ensureIndices,
       forgetIndices: (indices) => { for (const i of indices) bootstrapped.delete(i); },

@@ -11,7 +11,7 @@ import { EMBEDDING_FIELD } from './vector-index-body.ts';
  */
 export function toSource(write: VectorWrite): Record<string, unknown> {
   const base = { entity_id: write.id, entity_type: write.index, version: write.version };
-  if (write.kind === 'tombstone') return { ...base, deleted: true, fields: {} };
+  if (write.kind === 'tombstone') return { ...base, deleted: true, fields: {}, ...(write.deletedAt === undefined ? {} : { deleted_at: write.deletedAt }) };
   return {
     ...base,
     deleted: false,
@@ -25,6 +25,7 @@ export function toSource(write: VectorWrite): Record<string, unknown> {
 
 const sourceSchema = z.object({
   deleted: z.boolean().default(false),
+  deleted_at: z.number().optional(),
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   text_hash: z.string().optional(),
   model_id: z.string().optional(),
@@ -41,10 +42,11 @@ export function fromSource(index: string, id: string, version: number, source: u
   if (!parsed.success) {
     throw new Error(`document ${id} in ${index} is not a Refract vector document: ${parsed.error.message}`);
   }
-  const { deleted, fields, text_hash: textHash, model_id: modelId } = parsed.data;
+  const { deleted, deleted_at: deletedAt, fields, text_hash: textHash, model_id: modelId } = parsed.data;
   const vector = parsed.data[EMBEDDING_FIELD];
   return {
     index, id, version, deleted, fields,
+    ...(deletedAt === undefined ? {} : { deletedAt }),
     ...(textHash === undefined ? {} : { textHash }),
     ...(modelId === undefined ? {} : { modelId }),
     ...(vector === undefined ? {} : { embedding: Float32Array.from(vector) }),

@@ -41,6 +41,7 @@ export function vectorIndexBody(dimension: number): API.Indices_Create_RequestBo
         entity_type: { type: 'keyword' },
         version: { type: 'long' },
         deleted: { type: 'boolean' },
+        deleted_at: { type: 'long' },
         text_hash: { type: 'keyword' },
         model_id: { type: 'keyword' },
         fields: { type: 'object', dynamic: true },

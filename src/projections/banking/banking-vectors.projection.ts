@@ -26,7 +26,8 @@ function project(event: EntityEvent): VectorCommand[] {
   if (!fieldNames) return [];
   const { entity_type: index, entity_id: id, version } = event;
   const text = event.text_for_embedding;
-  if (event.event_type === 'delete' || !text?.trim()) return [{ kind: 'tombstone_document', index, id, version }];
+  if (event.event_type === 'delete') return [{ kind: 'tombstone_document', index, id, version, deletedAt: Date.parse(event.occurred_at) }];
+  if (!text?.trim()) return [{ kind: 'tombstone_document', index, id, version }];
   const fields: Record<string, PropertyValue> = { entity_type: index };
   for (const name of fieldNames) {
     const value = event.payload[name];

@@ -4,6 +4,7 @@ import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { createEmbedder, createVectorStore } from '../../container/adapter-factories.ts';
+import { parseDuration } from './graph.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { appFlag } from './shared-flags.ts';
 
@@ -86,4 +87,36 @@ export function registerVectorsCommands(program: Command): void {
       await store.close();
     }
   });
+
+  vectorFlags(
+    vectors.command('purge').description(
+      'remove vector tombstones deleted longer ago than --older-than, page by page; a purged id no longer stops an older event replayed later (docs/adr/0002)',
+    ),
+  )
+    .option('--older-than <duration>', 'only tombstones deleted longer ago than this: 30m, 12h, 7d; keep it above the longest delay of any event', '7d')
+    .action(async (flags: VectorFlags & { olderThan: string }) => {
+      const age = parseDuration(flags.olderThan, 'older-than');
+      const config = configFrom(flags);
+      const indices = (await loadApp(config)).indices.map((i) => i.name);
+      const store = await createVectorStore({ ...config, vectors: 'opensearch' }, await createEmbedder(config));
+      try {
+        const started = Date.now();
+        const olderThan = started - age;
+        say(`OpenSearch ${serverOrigin(config.opensearchUrl)}: purging tombstones deleted before ${new Date(olderThan).toISOString()}`);
+        for (const index of indices) {
+          let last = started;
+          const purged = await store.purge(index, {
+            olderThan,
+            onProgress: ({ purged: n, done }) => {
+              if (Date.now() - last < 1_000) return;
+              last = Date.now();
+              process.stderr.write(`purge ${index}: ${Math.floor(done * 100)}% walked, ${n} tombstones removed\n`);
+            },
+          });
+          say(`  ${config.indexPrefix}${index}: ${purged} tombstone(s) removed, ${await store.count(index)} live documents`);
+        }
+      } finally {
+        await store.close();
+      }
+    });
 }
