@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
 import { createOpenSearchVectorStore } from '../../../src/adapters/opensearch/opensearch-vector-store.ts';
 import { initTopology } from '../../../src/adapters/pulsar/init-topology.ts';
 import { createPulsarEventLog } from '../../../src/adapters/pulsar/pulsar-event-log.ts';
@@ -16,7 +17,8 @@ import { cleanUpRun } from '../../support/clean-up.ts';
 import { embeddedParts, publishEvents, runBothLegs } from '../../support/embedded-pipeline.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { startRunner } from '../../support/runner-process.ts';
-import { vectorSnapshot } from '../../support/snapshots.ts';
+import { listedGraphStore } from '../../support/listed-stores.ts';
+import { graphSnapshot, vectorSnapshot } from '../../support/snapshots.ts';
 import type { RunNamespace } from '../../support/subscription-stats.ts';
 
 /**
@@ -25,7 +27,8 @@ import type { RunNamespace } from '../../support/subscription-stats.ts';
  * reusing their vectors, switches the aliases once reconcile finds the new generation equal to
  * the log, and a reader searching through the aliases the whole time never fails and never sees
  * fewer documents than before. At the end the aliases' documents equal an in-order run of every
- * event on the in-memory stores.
+ * event on the in-memory stores. Then `refract rebuild banking-graph` replays the graph in place,
+ * and the graph equals the reference too.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const nonce = randomUUID().slice(0, 6);
@@ -49,7 +52,7 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 }, 120_000);
 
-describe('refract rebuild vector on the real servers', () => {
+describe('refract rebuild on the real servers', () => {
   it('switches to a new generation equal to the log while events flow, and no read through the alias fails or shrinks', async () => {
     const first = generateAppEvents(bankingApp, { seed: 21, entities: 160, updatesPerEntity: 2, deleteShare: 0.1, idPrefix: `${prefix}a-` });
     // Only creates and updates after the first batch, so the live document count never goes down.
@@ -109,6 +112,19 @@ describe('refract rebuild vector on the real servers', () => {
         await readable.close();
       }
       // The rebuild's own subscription is gone: it holds no backlog on the log.
+      expect(await subscriptions()).toEqual(['refract-graph', 'refract-vector']);
+
+      // The graph leg is rebuilt in place (docs/adr/0018): it ends equal to the in-order reference too.
+      const graphRebuilt = await cli(['rebuild', 'banking-graph'], join(workDir, 'rebuild-graph.log'));
+      expect(graphRebuilt.code, graphRebuilt.output.slice(-3000)).toBe(0);
+      expect(graphRebuilt.output).toMatch(/graph rebuild of banking-graph: done \(equal to the log/);
+      const referenceGraph = await graphSnapshot(reference.graph);
+      const janus = createJanusGraphStore({ url: gremlinUrl });
+      try {
+        expect(await graphSnapshot(listedGraphStore(janus, referenceGraph.keys()))).toEqual(referenceGraph);
+      } finally {
+        await janus.close();
+      }
       expect(await subscriptions()).toEqual(['refract-graph', 'refract-vector']);
     } finally {
       runner.kill('SIGTERM');
