@@ -52,11 +52,42 @@ export interface Subscription {
   /** Messages not yet acked by this subscription, across its topics. */
   backlog(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Closes this consumer and deletes the subscription from the log, with its position: a later
+   * subscribe of the same name starts at the earliest message again. For subscriptions made for
+   * one job (a rebuild, a read): a leg's own subscription must never be removed this way.
+   * Optional only until every test double implements it.
+   */
+  unsubscribe(): Promise<void>;
+}
+
+export interface ReadOptions {
+  readonly topics: readonly string[];
+}
+
+/**
+ * A one-off read of whole topics, from the earliest message to the end each topic had when the
+ * read began (or was last extended): what `reconcile` compares the stores with. At least once: a
+ * message may come twice. Close it when done, also on error: that removes whatever the read kept
+ * on the log.
+ */
+export interface LogReader {
+  /** Up to `max` messages, each topic's in log order; [] once every topic is read to its end. */
+  next(max: number): Promise<ReceivedMessage[]>;
+  /** Moves each topic's end to where the log stands now, so `next` goes on with what was appended since. */
+  extend(): Promise<void>;
+  /** Ends the read and removes what it kept on the log (a temporary subscription, say). */
+  close(): Promise<void>;
 }
 
 /** The source of truth: an append-only, keyed, topic-partitioned log. */
 export interface EventLog {
   publish(messages: readonly OutgoingMessage[]): Promise<PublishResult>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Reads `topics` from the earliest message, page by page, leaving nothing behind on the log
+   * once closed. Optional only until every test double implements it; both adapters do.
+   */
+  read(options: ReadOptions): Promise<LogReader>;
   close(): Promise<void>;
 }

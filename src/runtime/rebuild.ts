@@ -191,7 +191,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     stop.abort();
     await ended;
     // The rebuild's subscription is its own: removed, so it holds no backlog on the log.
-    await (subscription.unsubscribe ? subscription.unsubscribe() : subscription.close()).catch((error: unknown) =>
+    await subscription.unsubscribe().catch((error: unknown) =>
       logger.warn(`rebuild: could not remove subscription ${options.subscription}: ${String(error)}`, {}));
   }
   if (failure !== undefined) throw failure;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventLog, ReceivedMessage, Subscription } from '../../src/ports/index.ts';
+import type { EventLog, LogReader, ReceivedMessage, Subscription } from '../../src/ports/index.ts';
 
 const text = (m: ReceivedMessage) => new TextDecoder().decode(m.payload);
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -10,6 +10,18 @@ export async function receiveAll(sub: Subscription, count: number, timeoutMs = 2
   const deadline = Date.now() + timeoutMs;
   while (out.length < count && Date.now() < deadline) out.push(...(await sub.receive(count - out.length, 200)));
   return out;
+}
+
+/** Pages from `reader` until one comes back empty (or `timeoutMs` passes: a reader that never ends fails the test). */
+export async function readToEnd(reader: LogReader, pageSize = 7, timeoutMs = 30_000): Promise<ReceivedMessage[][]> {
+  const pages: ReceivedMessage[][] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`the read did not end within ${timeoutMs} ms (${pages.flat().length} messages so far)`);
+    const page = await reader.next(pageSize);
+    if (!page.length) return pages;
+    pages.push(page);
+  }
 }
 
 /**
@@ -70,6 +82,57 @@ export function eventLogContract(name: string, makeLog: () => Promise<{ log: Eve
       });
     });
 
+    describe('when a subscription is unsubscribed', () => {
+      it('is gone with its position: subscribing again under its name starts at the earliest message', async () => {
+        const { log, topic } = await makeLog();
+        await log.publish([1, 2, 3].map((i) => ({ topic, key: `k${i}`, payload: bytes(`u${i}`), properties: {} })));
+        const first = await log.subscribe({ topics: [topic], subscription: 'contract-unsubscribe' });
+        const got = await receiveAll(first, 3);
+        await first.ack(got);
+        await backlogReaches(first, 0);
+        expect(first.unsubscribe).toBeDefined();
+        await first.unsubscribe();
+        const again = await log.subscribe({ topics: [topic], subscription: 'contract-unsubscribe' });
+        expect((await receiveAll(again, 3)).map(text).sort()).toEqual(['u1', 'u2', 'u3']);
+        await again.unsubscribe();
+      });
+    });
+
+    describe('when whole topics are read', () => {
+      it('pages through every message from the earliest to the end as it stood when the read began, each topic in order', async () => {
+        const { log, topic } = await makeLog();
+        await log.publish(Array.from({ length: 30 }, (_, i) => ({ topic, key: `k${i % 4}`, payload: bytes(`r${i}`), properties: { n: String(i) } })));
+        expect(log.read).toBeDefined();
+        const reader = await log.read({ topics: [topic] });
+        try {
+          // Published after the read began: beyond its end.
+          await log.publish([{ topic, key: 'late', payload: bytes('late'), properties: {} }]);
+          const pages = await readToEnd(reader);
+          expect(pages.every((p) => p.length <= 7)).toBe(true);
+          const all = pages.flat();
+          expect(all.every((m) => m.topic === topic)).toBe(true);
+          expect(all.map((m) => m.properties['n'])).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+          expect(all[0]?.key).toBe('k0');
+
+          await reader.extend();
+          expect((await readToEnd(reader)).flat().map(text)).toEqual(['late']);
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('ends at once on an empty topic, and leaves the subscriptions of others alone', async () => {
+        const { log, topic } = await makeLog();
+        const leg = await log.subscribe({ topics: [topic], subscription: 'contract-read-leg' });
+        const reader = await log.read({ topics: [topic] });
+        expect(await readToEnd(reader)).toEqual([]);
+        await reader.close();
+        await log.publish([{ topic, key: 'k', payload: bytes('after'), properties: {} }]);
+        expect((await receiveAll(leg, 1)).map(text)).toEqual(['after']);
+        await leg.unsubscribe();
+      });
+    });
+
     describe('when everything is acked', () => {
       it('reports a backlog of zero', async () => {
         const { log, topic } = await makeLog();
@@ -87,4 +150,8 @@ export function eventLogContract(name: string, makeLog: () => Promise<{ log: Eve
       });
     });
   });
+}
+
+async function backlogReaches(sub: Subscription, wanted: number): Promise<void> {
+  for (let i = 0; i < 40 && (await sub.backlog()) !== wanted; i++) await new Promise((r) => setTimeout(r, 250));
 }

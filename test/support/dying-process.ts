@@ -50,10 +50,12 @@ export function dyingProcess(
     nack: (messages) => at(undefined, () => inner.nack(messages)),
     backlog: () => at(undefined, () => inner.backlog()),
     close: () => inner.close(),
+    unsubscribe: () => inner.unsubscribe(),
   });
   const log: EventLog = {
     publish: (messages) => parts.log.publish(messages),
     subscribe: async (options) => subscription(await parts.log.subscribe(options)),
+    read: (options) => parts.log.read(options),
     close: () => parts.log.close(),
   };
   const graph: GraphStore = { ...parts.graph, apply: (c) => at('graph write', () => parts.graph.apply(c)), get: (ids) => at(undefined, () => parts.graph.get(ids)) };

@@ -1,4 +1,4 @@
-import type { EventLog, OutgoingMessage, ReceivedMessage, SubscribeOptions, Subscription } from '../../ports/index.ts';
+import type { EventLog, LogReader, OutgoingMessage, ReadOptions, ReceivedMessage, SubscribeOptions, Subscription } from '../../ports/index.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export interface MemoryEventLogOptions {
@@ -84,10 +84,10 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
   const byId = new Map<string, Stored>();
   const find = (id: string) => byId.get(id);
 
-  const subscription = (sub: SubState): Subscription => {
+  const subscription = (name: string, sub: SubState): Subscription => {
     const consumer = nextConsumer++;
     let closed = false;
-    return {
+    const self: Subscription = {
       async receive(max, maxWaitMs) {
         if (closed) throw new Error(`subscription ${consumer} is closed`);
         const deadline = Date.now() + maxWaitMs;
@@ -131,6 +131,33 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
         wake();
         return Promise.resolve();
       },
+      async unsubscribe() {
+        await self.close();
+        if (subs.get(name) === sub) subs.delete(name);
+      },
+    };
+    return self;
+  };
+
+  /** A cursor per topic up to an end taken when the read began: nothing on the log to remove. */
+  const reader = (options: ReadOptions): LogReader => {
+    const cursors = new Map(options.topics.map((t) => [t, 0]));
+    let ends = new Map(options.topics.map((t) => [t, log(t).length]));
+    return {
+      next(max) {
+        const out: ReceivedMessage[] = [];
+        for (const [topic, cursor] of cursors) {
+          const end = Math.min(ends.get(topic) ?? 0, cursor + max - out.length);
+          for (const m of log(topic).slice(cursor, end)) out.push({ ...m, position: m.id, redeliveryCount: 0 });
+          cursors.set(topic, Math.max(cursor, end));
+        }
+        return Promise.resolve(out);
+      },
+      extend() {
+        ends = new Map(options.topics.map((t) => [t, log(t).length]));
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
     };
   };
 
@@ -155,8 +182,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions = {}) {
         sub = { topics: [...opts.topics], cursors: new Map(), again: [], inflight: new Map(), acked: new Set(), delivered: [] };
         subs.set(opts.subscription, sub);
       }
-      return Promise.resolve(subscription(sub));
+      return Promise.resolve(subscription(opts.subscription, sub));
     },
+    read: (opts: ReadOptions) => Promise.resolve(reader(opts)),
     close: () => Promise.resolve(),
   };
   return Object.assign(eventLog, { stats: () => ({ ...counters }) });

@@ -1,4 +1,5 @@
-import type { DeadLetter, ReceivedMessage } from '../../ports/index.ts';
+import type { DeadLetter, ReceivedMessage, StoredDeadLetter } from '../../ports/index.ts';
+import { letterIdOf } from './dead-letter-ids.ts';
 
 /** Where a dead letter's why travels: message properties, beside the original ones, key and bytes untouched. */
 const P = {
@@ -33,11 +34,15 @@ export function deadLetterProperties(letter: DeadLetter): Record<string, string>
   };
 }
 
-/** The inverse: a message read back from a dead-letter topic. */
-export function deadLetterFrom(leg: string, message: ReceivedMessage): DeadLetter {
+/** The inverse: a message read back from a dead-letter topic (its position is `<topic>@<message id>`). */
+export function deadLetterFrom(leg: string, message: ReceivedMessage): StoredDeadLetter {
   const own = new Set<string>(Object.values(P));
   const stack = message.properties[P.stack];
+  const omitted = Number(message.properties[PAYLOAD_OMITTED] ?? Number.NaN);
   return {
+    id: letterIdOf(message.position.slice(message.position.lastIndexOf('@') + 1)),
+    deadLetteredAt: message.publishTime,
+    ...(Number.isFinite(omitted) ? { payloadOmitted: omitted } : {}),
     leg: message.properties[P.leg] ?? leg,
     key: message.key,
     sourceTopic: message.properties[P.sourceTopic] ?? '',

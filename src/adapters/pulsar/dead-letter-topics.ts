@@ -5,8 +5,11 @@ import { topicPath } from './topic-names.ts';
 /** Each leg dead-letters to its own topic: `graph` → `graph-dlq`. */
 export const deadLetterTopicFor = (leg: string): string => `${leg}-dlq`;
 
-/** The legs Refract ships, and so the dead-letter topics `topics init` creates. */
-export const DEFAULT_DEAD_LETTER_TOPICS: readonly string[] = ['graph', 'vector'].map(deadLetterTopicFor);
+/** The legs Refract ships. */
+export const LEGS: readonly string[] = ['graph', 'vector'];
+
+/** The dead-letter topics `topics init` creates, one per leg. */
+export const DEFAULT_DEAD_LETTER_TOPICS: readonly string[] = LEGS.map(deadLetterTopicFor);
 
 /**
  * A durable subscription on every dead-letter topic, at the earliest message. It is what keeps

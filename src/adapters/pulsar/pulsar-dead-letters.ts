@@ -1,10 +1,12 @@
 import { RefractError } from '../../domain/index.ts';
-import type { DeadLetter, DeadLetters, OutgoingMessage, ReceivedMessage } from '../../ports/index.ts';
-import { deadLetterFrom, deadLetterProperties, PAYLOAD_OMITTED, PROPERTIES_OMITTED } from './dead-letter-properties.ts';
+import type {
+  DeadLetter, DeadLetters, DeadLetterSession, OutgoingMessage, ScanOptions, StoredDeadLetter, TakeOptions,
+} from '../../ports/index.ts';
+import { deadLetterProperties, PAYLOAD_OMITTED, PROPERTIES_OMITTED } from './dead-letter-properties.ts';
+import { scanDeadLetters } from './dead-letter-scan.ts';
 import { DEAD_LETTER_SUBSCRIPTION, deadLetterTopicFor, ensureKeepingSubscription } from './dead-letter-topics.ts';
 import { createPublisher } from './publisher.ts';
 import { createPulsarAdmin } from './pulsar-admin.ts';
-import { createPulsarSubscription } from './pulsar-subscription.ts';
 import { DEFAULT_RECONNECT } from './reconnect.ts';
 import { subscriptionBacklog } from './subscription-backlog.ts';
 import { fullTopicName } from './topic-names.ts';
@@ -17,22 +19,20 @@ export interface PulsarDeadLettersConfig {
   readonly namespace?: string;
   /** A leg's dead-letter topic (default `<leg>-dlq`). */
   readonly topicFor?: (leg: string) => string;
-  /** How long `list` waits for the letters the backlog promised (default 5 s). */
+  /** How long a read of the backlog waits for the next letter the backlog promised (default 5 s). */
   readonly listTimeoutMs?: number;
   /** The broker's `webSocketMaxTextFrameSize` (default 8 MiB, as Refract's broker config sets it). */
   readonly maxFrameBytes?: number;
   readonly transport?: PulsarTransport;
 }
 
-/** The WebSocket API lets a consumer hold at most this many unacked messages, so one list is capped there. */
-const MAX_LIST = 1000;
-
 /**
  * Dead letters on Pulsar: each leg's letters go to its own topic with the original payload
  * bytes and key, and the reason, error code, source topic and stack as properties. A durable
  * subscription (`refract-dead-letters`) keeps them until they are re-driven; `list` reads
- * that subscription's backlog through a consumer that never acks, so listing changes nothing
- * but the letters' redelivery counts. Letters are rare, so each `send` opens its producers and
+ * that subscription's backlog through a consumer that never acks (dead-letter-scan.ts), so
+ * listing changes nothing but the letters' redelivery counts, and `open` holds the letters it
+ * takes on such a consumer until it acks the re-driven ones or closes. Letters are rare, so each `send` opens its producers and
  * closes them again: nothing lingers that would need closing (the port has no close). The
  * producer has no fixed name: several processes of one leg may dead-letter at once, and a
  * duplicated letter is harmless (re-drive converges). A letter too large to send whole goes
@@ -46,6 +46,7 @@ export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLe
   });
   const admin = createPulsarAdmin(config.webUrl);
   const kept = new Set<string>();
+  const idleMs = config.listTimeoutMs ?? 5_000;
 
   return {
     async send(letters: readonly DeadLetter[]) {
@@ -78,27 +79,39 @@ export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLe
     // No topic yet, no letters.
     depth: async (leg: string) => (await subscriptionBacklog(admin, topicOf(leg), DEAD_LETTER_SUBSCRIPTION)) ?? 0,
 
-    async list(leg: string, limit: number) {
-      const topic = topicOf(leg);
-      const expected = Math.min(
-        limit, MAX_LIST, (await subscriptionBacklog(admin, topic, DEAD_LETTER_SUBSCRIPTION)) ?? 0, // no topic, no letters
-      );
-      if (expected <= 0) return [];
-      const reader = await createPulsarSubscription(transport, admin, [{ logical: topic, full: topic }], {
-        subscription: DEAD_LETTER_SUBSCRIPTION,
-        type: 'Shared',
-        consumerName: `refract-dead-letters-list-${process.pid}`,
-        receiverQueueSize: expected,
-        negativeAckRedeliveryDelayMs: 1000,
-      }, DEFAULT_RECONNECT);
-      const got: ReceivedMessage[] = [];
-      const deadline = Date.now() + (config.listTimeoutMs ?? 5_000);
-      try {
-        while (got.length < expected && Date.now() < deadline) got.push(...(await reader.receive(expected - got.length, 200)));
-      } finally {
-        await reader.close(); // never acked: the letters stay
-      }
-      return got.map((m) => deadLetterFrom(leg, m));
+    async list(leg: string, limit: number, options: ScanOptions = {}) {
+      const found: StoredDeadLetter[] = [];
+      const scan = await scanDeadLetters(transport, admin, {
+        leg, topic: topicOf(leg), hold: Infinity, look: limit, idleMs, judge: (letter) => { found.push(letter); return 'pass'; },
+        ...(options.onScanned ? { onScanned: options.onScanned } : {}),
+      });
+      await scan.subscription?.close(); // never acked: the letters stay
+      return found;
+    },
+
+    async open(leg: string, options: TakeOptions): Promise<DeadLetterSession> {
+      const wanted = options.wanted ?? (() => true);
+      const scan = await scanDeadLetters(transport, admin, {
+        leg, topic: topicOf(leg), hold: options.limit, look: Infinity, idleMs, judge: (letter) => (wanted(letter) ? 'hold' : 'pass'),
+        ...(options.onScanned ? { onScanned: options.onScanned } : {}),
+      });
+      const held = new Map(scan.held.map((h) => [h.letter.id, h.message]));
+      return {
+        letters: scan.held.map((h) => h.letter),
+        scanned: scan.scanned,
+        async remove(ids: readonly string[]) {
+          const strangers = ids.filter((id) => !held.has(id));
+          if (strangers.length) throw new Error(`not letters of this open session: ${strangers.join(', ')}`);
+          const messages = ids.flatMap((id) => held.get(id) ?? []);
+          for (const id of ids) held.delete(id);
+          // Pulsar sends no receipt for an ack: resolves once the acks left this process.
+          await scan.subscription?.ack(messages);
+        },
+        close: async () => {
+          held.clear();
+          await scan.subscription?.close();
+        },
+      };
     },
   };
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventLog, Logger, Subscription } from '../../ports/index.ts';
 import { createPublisher } from './publisher.ts';
 import { createPulsarAdmin } from './pulsar-admin.ts';
-import { createPulsarSubscription } from './pulsar-subscription.ts';
+import { createPulsarLogReader, createPulsarSubscription } from './pulsar-subscription.ts';
 import { DEFAULT_RECONNECT, type ReconnectPolicy } from './reconnect.ts';
 import { fullTopicName } from './topic-names.ts';
 import type { PulsarTransport } from './transport.ts';
@@ -55,7 +55,7 @@ export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
     maxInFlight: config.maxInFlight ?? 1000,
     reconnect,
   });
-  const open = new Set<Subscription>();
+  const open = new Set<Pick<Subscription, 'close'>>();
 
   // Validated once per logical topic, not once per message.
   const fullNames = new Map<string, string>();
@@ -82,7 +82,24 @@ export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
           open.delete(subscription);
           await subscription.close();
         },
+        unsubscribe: async () => {
+          open.delete(subscription);
+          await subscription.unsubscribe();
+        },
       };
+    },
+    async read(options) {
+      // A subscription of its own, named so an operator can tell what left it if the process died mid-read.
+      const name = `refract-read-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+      const topics = options.topics.map((logical) => ({ logical, full: fullTopicName(where, logical) }));
+      const reader = await createPulsarLogReader(transport, admin, topics, {
+        subscription: name, type: 'Exclusive', consumerName: name,
+        receiverQueueSize: config.receiverQueueSize ?? 1000,
+        negativeAckRedeliveryDelayMs: config.negativeAckRedeliveryDelayMs ?? 1000,
+      }, reconnect);
+      const tracked = { close: () => reader.close() };
+      open.add(tracked);
+      return { ...reader, close: async () => { open.delete(tracked); await reader.close(); } };
     },
     async close() {
       await Promise.all([publisher.close(), ...[...open].map((s) => s.close())]);

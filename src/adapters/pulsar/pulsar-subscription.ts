@@ -1,7 +1,8 @@
-import type { ReceivedMessage, Subscription } from '../../ports/index.ts';
+import { RefractError } from '../../domain/index.ts';
+import type { LogReader, ReceivedMessage, Subscription } from '../../ports/index.ts';
 import type { PulsarAdmin } from './pulsar-admin.ts';
 import type { ReconnectPolicy } from './reconnect.ts';
-import { subscriptionBacklog } from './subscription-backlog.ts';
+import { deleteSubscription, lastMessagePosition, subscriptionBacklog, type LedgerPosition } from './subscription-backlog.ts';
 import { createWaitList } from './wait-list.ts';
 import { createTopicConsumer, type TopicConsumer } from './topic-consumer.ts';
 import type { ConsumerOptions, IncomingMessage, PulsarTransport } from './transport.ts';
@@ -85,6 +86,13 @@ export async function createPulsarSubscription(
     await Promise.all([...touched].map((c) => c.flush()));
   };
 
+  const close = async () => {
+    closed = true;
+    wake();
+    await Promise.all(consumers.map((c) => c.close()));
+    buffer.length = 0;
+    outstanding.clear();
+  };
   return {
     async receive(max, maxWaitMs) {
       const failed = consumers.find((c) => c.failure() !== undefined);
@@ -129,13 +137,122 @@ export async function createPulsarSubscription(
         return Math.max(1, local);
       }
     },
-    async close() {
-      closed = true;
-      wake();
-      await Promise.all(consumers.map((c) => c.close()));
-      buffer.length = 0;
-      outstanding.clear();
+    close,
+    async unsubscribe() {
+      await close();
+      await Promise.all(topics.map((t) => deleteSubscription(admin, t.full, options.subscription)));
     },
   };
 }
 
+
+interface ReadTopic {
+  readonly full: string;
+  end: LedgerPosition;
+  /** Read to `end`: nothing at or below it is left. */
+  done: boolean;
+  /** Delivered past `end`, not acked: kept for an `extend` (bounded by the receiver queue). */
+  readonly beyond: ReceivedMessage[];
+}
+
+/**
+ * A read of whole topics on a subscription of its own (Exclusive, so each topic comes in log
+ * order; new subscriptions start at the earliest message), up to each topic's last message id
+ * when the read began, deleted again on close. A topic is read to its end once a message at or
+ * past that id arrives, or once the subscription has nothing left on it (the end can name a
+ * ledger with no entry, after which nothing older is to come).
+ */
+export async function createPulsarLogReader(
+  transport: PulsarTransport, admin: PulsarAdmin, topics: readonly SubscriptionTopic[],
+  options: ConsumerOptions, reconnect: ReconnectPolicy,
+): Promise<LogReader> {
+  const sub = await createPulsarSubscription(transport, admin, topics, { ...options, type: 'Exclusive' }, reconnect);
+  const state = new Map<string, ReadTopic>();
+  const extend = async () => {
+    for (const t of topics) {
+      const end = await lastMessagePosition(admin, t.full);
+      const s = state.get(t.logical);
+      if (s) Object.assign(s, { end, done: false });
+      else state.set(t.logical, { full: t.full, end, done: false, beyond: [] });
+    }
+  };
+  try {
+    await extend();
+  } catch (error) {
+    await sub.unsubscribe();
+    throw error;
+  }
+  const drained = async (s: ReadTopic) => (await subscriptionBacklog(admin, s.full, options.subscription)) === 0;
+  return {
+    async next(max) {
+      for (;;) {
+        const out: ReceivedMessage[] = [];
+        for (const s of state.values()) {
+          while (s.beyond[0] && out.length < max && compare(positionOf(s.beyond[0]), s.end) <= 0) out.push(...s.beyond.splice(0, 1));
+          if (s.beyond[0] && compare(positionOf(s.beyond[0]), s.end) > 0) s.done = true;
+        }
+        if (out.length) {
+          await sub.ack(out);
+          return out;
+        }
+        if ([...state.values()].every((s) => s.done)) return [];
+        const got = await sub.receive(max, 250);
+        for (const m of got) {
+          const s = state.get(m.topic);
+          if (!s) continue;
+          const at = positionOf(m);
+          const order = compare(at, s.end);
+          if (order > 0 || s.beyond.length) {
+            // Behind messages already held back: it waits its turn there.
+            s.beyond.push(m);
+            if (order > 0) s.done = true;
+          } else {
+            out.push(m);
+            if (order === 0 && at.batch < 0) s.done = true;
+          }
+        }
+        await sub.ack(out);
+        if (out.length) return out;
+        if (!got.length) for (const s of state.values()) if (!s.done && await drained(s)) s.done = true;
+      }
+    },
+    extend,
+    close: async () => { await sub.unsubscribe(); },
+  };
+}
+
+const compare = (a: LedgerPosition, b: LedgerPosition) => (a.ledger - b.ledger) || (a.entry - b.entry);
+
+/** A delivered message's ledger, entry and batch index, from the protobuf `MessageIdData` its id encodes. */
+function positionOf(message: ReceivedMessage): LedgerPosition & { batch: number } {
+  const id = message.position.slice(message.position.lastIndexOf('@') + 1);
+  const bytes = Buffer.from(id, 'base64');
+  const found = { ledger: -1, entry: -1, batch: -1 };
+  let i = 0;
+  const varint = () => {
+    let value = 0;
+    for (let scale = 1; ; scale *= 128) {
+      const byte = bytes[i++];
+      if (byte === undefined) throw new RefractError('LOG.REFUSED', `Pulsar message id ${id} on ${message.topic} cannot be read`, { topic: message.topic });
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (i < bytes.length) {
+    const tag = varint();
+    const wire = tag % 8;
+    if (wire === 0) {
+      const value = varint();
+      const field = Math.floor(tag / 8);
+      if (field === 1) found.ledger = value;
+      else if (field === 2) found.entry = value;
+      // A negative int32 is ten bytes of varint: anything past 2^31 is the default, -1.
+      else if (field === 4) found.batch = value < 2 ** 31 ? value : -1;
+    } else if (wire === 2) i += varint();
+    else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else throw new RefractError('LOG.REFUSED', `Pulsar message id ${id} on ${message.topic} cannot be read`, { topic: message.topic });
+  }
+  if (found.ledger < 0 || found.entry < 0) throw new RefractError('LOG.REFUSED', `Pulsar message id ${id} on ${message.topic} names no ledger and entry`, { topic: message.topic });
+  return found;
+}

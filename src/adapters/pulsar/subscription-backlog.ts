@@ -46,3 +46,37 @@ interface RawSubscription {
   readonly msgRateOut?: number;
   readonly consumers?: readonly unknown[];
 }
+
+/** Where a topic's last message sits: ledger and entry (entry -1: none in that ledger). */
+export interface LedgerPosition {
+  readonly ledger: number;
+  readonly entry: number;
+}
+
+/** The position of a topic's last persisted message, from the admin API's `lastMessageId`. */
+export async function lastMessagePosition(admin: PulsarAdmin, fullTopic: string): Promise<LedgerPosition> {
+  const body = await admin.get(`/admin/v2/${topicPath(fullTopic)}/lastMessageId`) as { ledgerId?: unknown; entryId?: unknown } | undefined;
+  const { ledgerId, entryId } = body ?? {};
+  if (typeof ledgerId !== 'number' || typeof entryId !== 'number') {
+    throw new RefractError('LOG.REFUSED', `Pulsar answered the last message id of ${fullTopic} with ${JSON.stringify(body)}`, { topic: fullTopic });
+  }
+  return { ledger: ledgerId, entry: entryId };
+}
+
+/**
+ * Deletes a subscription from a topic. The broker refuses (412) while a consumer is connected,
+ * which it still believes for a moment after a close: retried until `waitMs` passes. A
+ * subscription already gone is fine.
+ */
+export async function deleteSubscription(admin: PulsarAdmin, fullTopic: string, subscription: string, waitMs = 10_000): Promise<void> {
+  const path = `/admin/v2/${topicPath(fullTopic)}/subscription/${encodeURIComponent(subscription)}`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const answer = await admin.request('DELETE', path);
+    if (answer.status < 300 || answer.status === 404) return;
+    if (answer.status !== 412 || Date.now() > deadline) {
+      throw new RefractError('LOG.REFUSED', `Pulsar refused to delete subscription ${subscription} on ${fullTopic} (${answer.status}): ${adminReason(answer.body)}`, { path, status: answer.status });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

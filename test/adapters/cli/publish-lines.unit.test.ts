@@ -79,6 +79,7 @@ function scriptedLog(answer: (call: number, messages: readonly OutgoingMessage[]
       return Promise.resolve().then(() => answer(calls.length, messages));
     },
     subscribe: () => Promise.reject(new Error('not used')),
+    read: () => Promise.reject(new Error('not used')),
     close: () => Promise.resolve(),
   };
   return { log, calls };

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { encodeEvent } from '../../src/domain/index.ts';
+import { redrive, REDRIVES } from '../../src/runtime/redrive.ts';
+import { embeddedParts, runBothLegs } from '../support/embedded-pipeline.ts';
+import { shelfApp, shelfEvent } from '../support/shelf-apps.ts';
+import { graphSnapshot, vectorSnapshot } from '../support/snapshots.ts';
+
+const [v1, v2] = [shelfApp(false), shelfApp(true)];
+
+describe('re-driving dead letters through the embedded pipeline', () => {
+  describe('when audiobooks were dead-lettered before the catalogue knew the type', () => {
+    it('lands them in both stores once re-driven to a runner that knows it; a still-invalid one comes back with its new reason and count', async () => {
+      const parts = embeddedParts();
+      const events = [
+        shelfEvent('book', 'b-1', { title: 'Dune', author: 'Herbert' }),
+        shelfEvent('audiobook', 'a-1', { title: 'Dune, read aloud', narrator: 'Scott Brick' }),
+        shelfEvent('audiobook', 'a-2', { title: 'Emma, read aloud' }), // no narrator: invalid in v2 too
+      ];
+      await parts.log.publish(events.map((e) => ({ topic: 'books', key: e.entity_id, payload: encodeEvent(e), properties: { event_id: e.event_id } })));
+      await runBothLegs(parts, {}, v1);
+      const first = await parts.deadLetters.list('graph', 10);
+      expect(first.map((l) => [l.key, l.code]).sort()).toEqual([['a-1', 'EVENT.UNKNOWN_ENTITY_TYPE'], ['a-2', 'EVENT.UNKNOWN_ENTITY_TYPE']]);
+
+      const report = await redrive(parts.deadLetters, parts.log, { leg: 'graph', runId: 'fix-1', code: 'EVENT.UNKNOWN_ENTITY_TYPE' });
+      expect(report.redriven).toHaveLength(2);
+      await runBothLegs(parts, {}, v2);
+
+      const graph = await graphSnapshot(parts.graph, null);
+      expect([...graph.keys()].sort()).toEqual(['a-1', 'b-1']);
+      expect(graph.get('a-1')).toMatchObject({ label: 'audiobook', version: 1, properties: { title: 'Dune, read aloud' } });
+      // The vector leg reads the same topic, so the graph leg's re-drive fed it too.
+      expect([...(await vectorSnapshot(parts.vectors, ['shelf_titles'])).keys()].sort()).toEqual(['a-1', 'b-1']);
+
+      const back = await parts.deadLetters.list('graph', 10);
+      expect(back).toHaveLength(1);
+      expect(back[0]).toMatchObject({ key: 'a-2', code: 'EVENT.INVALID', properties: { event_id: events[2]?.event_id, [REDRIVES]: '1' } });
+      expect(back[0]?.reason).toMatch(/narrator/);
+    });
+  });
+});
