@@ -1,4 +1,5 @@
 import { decodeEvent, RefractError, type EntityEvent } from '../domain/index.ts';
+import { REDRIVE_LEG } from './redrive-letter.ts';
 import type { Target, TargetCommands } from '../projections/projection.ts';
 import type { DeadLetter, Logger, ReceivedMessage } from '../ports/index.ts';
 import { applyIsolated, type ItemFailure } from './apply-isolated.ts';
@@ -59,13 +60,24 @@ export async function processBatch<T extends Target>(
 
   const stages = stageTimer(metrics, leg.name);
   const events = new Map<number, EntityEvent>();
+  let otherLegs = 0;
   messages.forEach((message, index) => {
+    // A re-drive of another leg's letter: this leg applied the original, or holds its own letter for it.
+    const redriveFor = message.properties[REDRIVE_LEG];
+    if (redriveFor !== undefined && redriveFor !== leg.name) {
+      otherLegs += 1;
+      return;
+    }
     try {
       events.set(index, decodeEvent(message.payload, deps.catalog, deps.limits));
     } catch (error) {
       dead.push(deadLetter(leg.name, message, error));
     }
   });
+  if (otherLegs) {
+    stats.stale += otherLegs;
+    metrics.count('events_stale', leg.name, otherLegs);
+  }
   stages.lap('decode');
   const commandsOf = new Map<number, TargetCommands[T][]>();
   for (const [index, event] of events) {

@@ -3,6 +3,7 @@ import type { OutgoingMessage } from '../ports/index.ts';
 import type { DivergenceCategory } from './reconcile-classify.ts';
 import { openReader } from './reconcile-expected.ts';
 import type { ReconcileOptions, ReconcileReport } from './reconcile-options.ts';
+import { REDRIVE_LEG } from './redrive-letter.ts';
 
 /** What a re-drive cannot fix, with how many keys and what to do instead. */
 export interface NotRepairable {
@@ -54,7 +55,7 @@ export async function repairDivergence(options: ReconcileOptions, report: Reconc
           continue;
         }
         if (!wanted.has(entity) || (newest.get(entity)?.version ?? 0) > version) continue;
-        newest.set(entity, { version, message: { topic: m.topic, key: m.key, payload: m.payload, properties: m.properties } });
+        newest.set(entity, { version, message: { topic: m.topic, key: m.key, payload: m.payload, properties: forEveryLeg(m.properties) } });
       }
     }
   } finally {
@@ -73,4 +74,10 @@ export async function repairDivergence(options: ReconcileOptions, report: Reconc
   }
   options.logger?.info(`reconcile --repair: re-published the newest message of ${republished} entities`, { republished, notFound: wanted.size - newest.size });
   return { republished, notFound: wanted.size - newest.size, notRepairable };
+}
+
+/** A copy re-driven for one leg would be skipped by the others: a repair is for every leg. */
+function forEveryLeg(properties: Readonly<Record<string, string>>): Record<string, string> {
+  const { [REDRIVE_LEG]: _leg, ...rest } = properties;
+  return rest;
 }

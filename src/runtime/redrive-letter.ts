@@ -4,6 +4,11 @@ import type { StoredDeadLetter } from '../ports/index.ts';
 export const REDRIVES = 'refract.redrives';
 /** The re-drive run that re-published the event: that run does not re-drive it again. */
 export const REDRIVE_RUN = 'refract.redrive_run';
+/**
+ * The leg whose letter was re-driven: every other leg reading the topic acks the re-published
+ * copy without working on it (it applied the original already, or has its own letter for it).
+ */
+export const REDRIVE_LEG = 'refract.redrive_leg';
 /** What the runner adds to a letter's properties (dead-letter.ts): about that failure, not the event, so not re-published. */
 export const RUNNER_ANNOTATIONS: readonly string[] = ['field', 'redelivery_count', 'attempts'];
 
@@ -27,7 +32,7 @@ export function redriveRefusal(letter: StoredDeadLetter, maxRedrives: number): s
 /** The original properties, the count one higher, and the run that re-published it. */
 export function redriveProperties(letter: StoredDeadLetter, runId: string): Record<string, string> {
   const original = Object.entries(letter.properties).filter(([name]) => !RUNNER_ANNOTATIONS.includes(name));
-  return { ...Object.fromEntries(original), [REDRIVES]: String(redriveCount(letter) + 1), [REDRIVE_RUN]: runId };
+  return { ...Object.fromEntries(original), [REDRIVES]: String(redriveCount(letter) + 1), [REDRIVE_RUN]: runId, [REDRIVE_LEG]: letter.leg };
 }
 
 export const republishedBy = (letter: StoredDeadLetter, runId: string): boolean => letter.properties[REDRIVE_RUN] === runId;

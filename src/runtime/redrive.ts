@@ -2,7 +2,7 @@ import { RefractError } from '../domain/index.ts';
 import type { DeadLetters, EventLog, OutgoingMessage, StoredDeadLetter } from '../ports/index.ts';
 import { redriveCount, redriveProperties, redriveRefusal, republishedBy } from './redrive-letter.ts';
 
-export { REDRIVE_RUN, REDRIVES, redriveCount, redriveRefusal, RUNNER_ANNOTATIONS } from './redrive-letter.ts';
+export { REDRIVE_LEG, REDRIVE_RUN, REDRIVES, redriveCount, redriveRefusal, RUNNER_ANNOTATIONS } from './redrive-letter.ts';
 
 /** Which letters of a leg to re-drive, and how. */
 export interface RedriveRequest {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent } from '../../src/domain/index.ts';
-import { redrive, REDRIVES } from '../../src/runtime/redrive.ts';
+import { redrive, REDRIVE_LEG, REDRIVES } from '../../src/runtime/redrive.ts';
 import { embeddedParts, runBothLegs } from '../support/embedded-pipeline.ts';
 import { shelfApp, shelfEvent } from '../support/shelf-apps.ts';
 import { graphSnapshot, vectorSnapshot } from '../support/snapshots.ts';
@@ -28,13 +28,21 @@ describe('re-driving dead letters through the embedded pipeline', () => {
       const graph = await graphSnapshot(parts.graph, null);
       expect([...graph.keys()].sort()).toEqual(['a-1', 'b-1']);
       expect(graph.get('a-1')).toMatchObject({ label: 'audiobook', version: 1, properties: { title: 'Dune, read aloud' } });
-      // The vector leg reads the same topic, so the graph leg's re-drive fed it too.
+      // The copies were for the graph leg: the vector leg acked them untouched and keeps its own letters.
+      expect([...(await vectorSnapshot(parts.vectors, ['shelf_titles'])).keys()].sort()).toEqual(['b-1']);
+      expect((await parts.deadLetters.list('vector', 10)).map((l) => l.code)).toEqual(['EVENT.UNKNOWN_ENTITY_TYPE', 'EVENT.UNKNOWN_ENTITY_TYPE']);
+
+      await redrive(parts.deadLetters, parts.log, { leg: 'vector', runId: 'fix-2', code: 'EVENT.UNKNOWN_ENTITY_TYPE' });
+      await runBothLegs(parts, {}, v2);
       expect([...(await vectorSnapshot(parts.vectors, ['shelf_titles'])).keys()].sort()).toEqual(['a-1', 'b-1']);
 
-      const back = await parts.deadLetters.list('graph', 10);
-      expect(back).toHaveLength(1);
-      expect(back[0]).toMatchObject({ key: 'a-2', code: 'EVENT.INVALID', properties: { event_id: events[2]?.event_id, [REDRIVES]: '1' } });
-      expect(back[0]?.reason).toMatch(/narrator/);
+      // The still-invalid one is back once per leg, with its new reason: re-drives do not multiply letters.
+      for (const leg of ['graph', 'vector']) {
+        const back = await parts.deadLetters.list(leg, 10);
+        expect(back).toHaveLength(1);
+        expect(back[0]).toMatchObject({ key: 'a-2', code: 'EVENT.INVALID', properties: { event_id: events[2]?.event_id, [REDRIVES]: '1', [REDRIVE_LEG]: leg } });
+        expect(back[0]?.reason).toMatch(/narrator/);
+      }
     });
   });
 });

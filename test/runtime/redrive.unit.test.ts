@@ -4,7 +4,7 @@ import { createMemoryEventLog } from '../../src/adapters/memory/memory-event-log
 import { RefractError } from '../../src/domain/index.ts';
 import type { DeadLetter, DeadLetters, EventLog, OutgoingMessage, PublishResult, ReceivedMessage } from '../../src/ports/index.ts';
 import { deadLetter } from '../../src/runtime/dead-letter.ts';
-import { redrive, REDRIVE_RUN, REDRIVES, RUNNER_ANNOTATIONS, type RedriveRequest } from '../../src/runtime/redrive.ts';
+import { redrive, REDRIVE_LEG, REDRIVE_RUN, REDRIVES, RUNNER_ANNOTATIONS, type RedriveRequest } from '../../src/runtime/redrive.ts';
 import { someLetter } from '../contract/dead-letters.contract.ts';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -46,7 +46,7 @@ describe('redrive', () => {
       expect(published[0]).toMatchObject({ topic: 'persons', key: 'k-1' });
       expect(text(published[0]?.payload ?? new Uint8Array())).toBe('{"n":1}');
       // The runner's notes on the last failure are not the event's: they are dropped.
-      expect(published[0]?.properties).toEqual({ event_id: 'e-1', version: '3', [REDRIVES]: '3', [REDRIVE_RUN]: 'run-1' });
+      expect(published[0]?.properties).toEqual({ event_id: 'e-1', version: '3', [REDRIVES]: '3', [REDRIVE_RUN]: 'run-1', [REDRIVE_LEG]: 'graph' });
       expect(report.redriven).toEqual([{ id: '1', key: 'k-1', code: 'EVENT.INVALID', sourceTopic: 'persons', redrives: 3 }]);
       expect(await deadLetters.depth('graph')).toBe(0);
       expect(await deadLetters.depth('vector')).toBe(1);

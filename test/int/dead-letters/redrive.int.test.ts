@@ -11,7 +11,7 @@ import { createPulsarDeadLetters } from '../../../src/adapters/pulsar/pulsar-dea
 import { initTopology } from '../../../src/adapters/pulsar/init-topology.ts';
 import { createPulsarEventLog } from '../../../src/adapters/pulsar/pulsar-event-log.ts';
 import { encodeEvent } from '../../../src/domain/index.ts';
-import { REDRIVES } from '../../../src/runtime/redrive.ts';
+import { REDRIVE_LEG, REDRIVES } from '../../../src/runtime/redrive.ts';
 import { cleanUpRun } from '../../support/clean-up.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { startRunner } from '../../support/runner-process.ts';
@@ -101,11 +101,13 @@ describe('refract dead-letters on the real servers', () => {
     const deadLetters = createPulsarDeadLetters({ webUrl: where.webUrl, tenant: where.tenant, namespace: where.namespace });
     expect(await deadLetters.depth('graph')).toBe(4);
 
-    // The second release knows audiobooks: deploy it, then re-drive (the graph leg's letters feed both legs: one topic).
-    const redriven = await refract('redrive', 'graph', '--code', 'EVENT.UNKNOWN_ENTITY_TYPE');
-    expect(redriven.code, redriven.stderr).toBe(0);
-    expect(redriven.stdout).toMatch(/^re-drove 4 letter\(s\) of the graph leg; 0 refused, 0 failed/m);
-    expect(redriven.stderr).toMatch(/round 1: 4 matched, 4 re-driven/);
+    // The second release knows audiobooks: deploy it, then re-drive each leg's letters (each copy is for its own leg).
+    for (const leg of ['graph', 'vector']) {
+      const redriven = await refract('redrive', leg, '--code', 'EVENT.UNKNOWN_ENTITY_TYPE');
+      expect(redriven.code, redriven.stderr).toBe(0);
+      expect(redriven.stdout).toMatch(new RegExp(`^re-drove 4 letter\\(s\\) of the ${leg} leg; 0 refused, 0 failed`, 'm'));
+      expect(redriven.stderr).toMatch(/round 1: 4 matched, 4 re-driven/);
+    }
     const second = startRunner(runnerEnv(2), logFile, true);
     expect(await second.exited, readFileSync(logFile, 'utf8').slice(-3000)).toEqual({ code: 0, signal: null });
 
@@ -121,10 +123,12 @@ describe('refract dead-letters on the real servers', () => {
       await Promise.all([janus.close(), opensearch.close()]);
     }
 
-    // The invalid one came back with its new reason and the count; the others are gone.
-    const back = await deadLetters.list('graph', 10);
-    expect(back.map((l) => [l.key, l.code])).toEqual([[broken.entity_id, 'EVENT.INVALID']]);
-    expect(back[0]?.reason).toMatch(/narrator/);
-    expect(back[0]?.properties).toMatchObject({ event_id: broken.event_id, [REDRIVES]: '1' });
+    // The invalid one came back with its new reason and the count, once per leg (not multiplied); the others are gone.
+    for (const leg of ['graph', 'vector'] as const) {
+      const back = await deadLetters.list(leg, 10);
+      expect(back.map((l) => [l.key, l.code])).toEqual([[broken.entity_id, 'EVENT.INVALID']]);
+      expect(back[0]?.reason).toMatch(/narrator/);
+      expect(back[0]?.properties).toMatchObject({ event_id: broken.event_id, [REDRIVES]: '1', [REDRIVE_LEG]: leg });
+    }
   }, 300_000);
 });
