@@ -59,6 +59,11 @@ export interface RunnerOptions {
   readonly onDurable?: (leg: string, publishTimes: readonly number[], durableAt: number) => void;
   /** Called whenever the leg's health changes (healthy → degraded → healthy, or stopped). */
   readonly onHealth?: (leg: string, health: LegHealth) => void;
+  /**
+   * Called when a receive comes back empty: every message this leg was given before `through`
+   * (epoch ms) has been worked on and acked. A rebuild waits for it to know it has caught up.
+   */
+  readonly onCaughtUp?: (leg: string, through: number) => void;
 }
 
 const DEFAULT_TOLERANCE: Tolerance = { maxFailedShare: 0.5, minFailed: 5 };

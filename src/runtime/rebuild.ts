@@ -132,6 +132,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let processed = 0;
+  let caughtUpThrough = 0;
   const running = runLeg(leg, {
     subscription, deadLetters: deps.deadLetters, metrics: deps.metrics, clock, logger, journal: deps.journal, catalog: app.catalog,
   }, {
@@ -141,6 +142,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     maxWaitMs: options.maxWaitMs ?? DEFAULT_RUNNER_OPTIONS.maxWaitMs,
     signal,
     onBatch: (_leg, received) => { processed += received; },
+    onCaughtUp: (_leg, through) => { caughtUpThrough = through; },
   });
   let failure: Error | undefined;
   const ended = running.then(() => undefined, (error: unknown) => { failure = error instanceof Error ? error : new Error(String(error)); });
@@ -154,27 +156,31 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
     });
   };
   const live = () => failure === undefined && !options.signal?.aborted;
-  /** Waits until everything on the rebuild's subscription is applied (backlog 0), reporting as it goes. */
-  const catchUp = async (phase: RebuildPhase) => {
+  /**
+   * Waits until the rebuild has applied every message published before `since`: its backlog is
+   * zero, or one of its receives came back empty after `since` (under a steady stream the
+   * backlog is rarely zero at the moment it is asked). Reports as it goes.
+   */
+  const catchUp = async (phase: RebuildPhase, since: number) => {
     for (;;) {
       await clock.sleep(pollMs, signal).catch(() => undefined);
       if (!live()) return;
       const backlog = await subscription.backlog();
       report(phase, backlog);
-      if (backlog === 0) return;
+      if (backlog === 0 || caughtUpThrough >= since) return;
     }
   };
 
   let verdict: Verdict = { equal: false, summary: 'not verified' };
   let switched = false;
   try {
-    await catchUp('replaying');
+    await catchUp('replaying', clock.now());
     for (let attempt = 1; live() && attempt <= (options.verifyAttempts ?? 5); attempt++) {
       verdict = await deps.verify(rebuilt, names);
       report('verifying', await subscription.backlog(), verdict);
       if (verdict.equal) break;
       logger.warn(`rebuild: verification ${attempt} found the new generation different from the log: ${verdict.summary}`, { attempt });
-      await catchUp('replaying');
+      await catchUp('replaying', clock.now());
     }
     if (live() && verdict.equal) {
       if (generations.length) {
@@ -184,7 +190,7 @@ export async function rebuild(deps: RebuildDeps, options: RebuildOptions): Promi
       }
       switched = true;
       // Anything published before the switch and still ahead of the rebuild goes into the new generation too.
-      await catchUp('draining');
+      await catchUp('draining', clock.now());
       await deps.buildRecords.record(builds);
     }
   } finally {

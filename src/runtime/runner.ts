@@ -58,6 +58,7 @@ export async function runLeg<T extends Target>(leg: Leg<T>, deps: RunnerDeps, op
       if (!messages.length) {
         // Nothing delivered: everything published before this receive began is done here.
         advance(clock.now() - options.maxWaitMs);
+        options.onCaughtUp?.(leg.name, clock.now() - options.maxWaitMs);
         if (options.stopWhenDrained && (await persistently(`${leg.name} backlog`, () => subscription.backlog(), persist)) === 0) break;
         // Never spin: a log that answers an empty receive at once must still let timers,
         // signals and the other leg run.
