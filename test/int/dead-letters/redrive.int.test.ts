@@ -1,8 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
@@ -13,10 +10,9 @@ import { createPulsarEventLog } from '../../../src/adapters/pulsar/pulsar-event-
 import { encodeEvent } from '../../../src/domain/index.ts';
 import { REDRIVE_LEG, REDRIVES } from '../../../src/runtime/redrive.ts';
 import { cleanUpRun } from '../../support/clean-up.ts';
-import { serviceEndpoints } from '../../support/endpoints.ts';
 import { startRunner } from '../../support/runner-process.ts';
 import { shelfApp, shelfEvent } from '../../support/shelf-apps.ts';
-import type { RunNamespace } from '../../support/subscription-stats.ts';
+import { testRun } from '../../support/test-run.ts';
 
 /**
  * Dead letters made actionable on the real servers, through the commands an operator types:
@@ -27,24 +23,14 @@ import type { RunNamespace } from '../../support/subscription-stats.ts';
  * to the dead letters with its new reason and one re-drive counted.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const nonce = randomUUID().slice(0, 6);
-const prefix = `shelf-${nonce}-`;
-const where: RunNamespace = { webUrl: serviceEndpoints('pulsar').webUrl, tenant: 'apps', namespace: `shelf-${nonce}` };
-const { gremlinUrl } = serviceEndpoints('janusgraph');
-const opensearchUrl = serviceEndpoints('opensearch').url;
-const workDir = mkdtempSync(join(tmpdir(), `refract-redrive-${nonce}-`));
-const logFile = join(workDir, 'runner.log');
-const pulsarEnv = { REFRACT_PULSAR_URL: where.webUrl, REFRACT_PULSAR_TENANT: where.tenant, REFRACT_PULSAR_NAMESPACE: where.namespace };
-const runnerEnv = (release: 1 | 2) => ({
-  ...pulsarEnv, REFRACT_APP: `test/support/shelf-v${release}.app.ts`,
-  REFRACT_JANUSGRAPH_URL: gremlinUrl, REFRACT_OPENSEARCH_URL: opensearchUrl, REFRACT_STATE_DIR: join(workDir, 'state'),
-});
+const { nonce, prefix, where, gremlinUrl, opensearchUrl, workDir, logFile, env } = testRun('shelf');
+const runnerEnv = (release: 1 | 2) => ({ ...env, REFRACT_APP: `test/support/shelf-v${release}.app.ts` });
 
 /** `refract dead-letters …` as an operator runs it: stdout, stderr and exit code. */
 function refract(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/adapters/cli/main.ts', 'dead-letters', ...args],
-      { cwd: REPO, env: { ...process.env, ...pulsarEnv }, timeout: 90_000 },
+      { cwd: REPO, env: { ...process.env, ...env }, timeout: 90_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
   });
 }

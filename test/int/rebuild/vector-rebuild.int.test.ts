@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +13,10 @@ import type { GeneratedMessage } from '../../../src/adapters/synthetic/generated
 import { bankingApp } from '../../../src/projections/banking/banking.app.ts';
 import { cleanUpRun } from '../../support/clean-up.ts';
 import { embeddedParts, publishEvents, runBothLegs } from '../../support/embedded-pipeline.ts';
-import { serviceEndpoints } from '../../support/endpoints.ts';
 import { startRunner } from '../../support/runner-process.ts';
 import { listedGraphStore } from '../../support/listed-stores.ts';
 import { graphSnapshot, vectorSnapshot } from '../../support/snapshots.ts';
-import type { RunNamespace } from '../../support/subscription-stats.ts';
+import { testRun } from '../../support/test-run.ts';
 
 /**
  * `refract rebuild vector` on the real servers while a runner keeps applying new events: the
@@ -31,19 +28,14 @@ import type { RunNamespace } from '../../support/subscription-stats.ts';
  * and the graph equals the reference too.
  */
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const nonce = randomUUID().slice(0, 6);
-const prefix = `rebuild-${nonce}-`;
-const indexPrefix = `rebuild-${nonce}-`;
-const where: RunNamespace = { webUrl: serviceEndpoints('pulsar').webUrl, tenant: 'apps', namespace: `rebuild-${nonce}` };
-const { gremlinUrl } = serviceEndpoints('janusgraph');
-const opensearchUrl = serviceEndpoints('opensearch').url;
-const workDir = mkdtempSync(join(tmpdir(), `refract-rebuild-${nonce}-`));
+const run = testRun('rebuild');
+const { nonce, prefix, where, gremlinUrl, opensearchUrl, workDir } = run;
+/** Indices of its own: a switch of this test's aliases moves nobody else's documents. */
+const indexPrefix = prefix;
 const INDICES = ['person', 'company'];
 const env = {
-  REFRACT_PULSAR_URL: where.webUrl, REFRACT_PULSAR_TENANT: where.tenant, REFRACT_PULSAR_NAMESPACE: where.namespace,
-  REFRACT_JANUSGRAPH_URL: gremlinUrl, REFRACT_OPENSEARCH_URL: opensearchUrl, REFRACT_INDEX_PREFIX: indexPrefix,
-  REFRACT_STATE_DIR: join(workDir, 'state'), REFRACT_EVENT_LOG: 'pulsar', REFRACT_GRAPH: 'janusgraph', REFRACT_VECTORS: 'opensearch',
-  REFRACT_EMBEDDER: 'hashing',
+  ...run.env, REFRACT_INDEX_PREFIX: indexPrefix,
+  REFRACT_EVENT_LOG: 'pulsar', REFRACT_GRAPH: 'janusgraph', REFRACT_VECTORS: 'opensearch', REFRACT_EMBEDDER: 'hashing',
 };
 
 afterAll(async () => {

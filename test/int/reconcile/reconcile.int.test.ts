@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHashingEmbedder } from '../../../src/adapters/embedding/hashing-embedder.ts';
@@ -16,10 +13,9 @@ import type { GraphStore, VectorStore } from '../../../src/ports/index.ts';
 import { bankingApp } from '../../../src/projections/banking/banking.app.ts';
 import { reconcile, repairDivergence, type ReconcileReport } from '../../../src/runtime/index.ts';
 import { cleanUpRun } from '../../support/clean-up.ts';
-import { serviceEndpoints } from '../../support/endpoints.ts';
 import { gremlinClient } from '../../support/gremlin-client.ts';
 import { startRunner } from '../../support/runner-process.ts';
-import type { RunNamespace } from '../../support/subscription-stats.ts';
+import { testRun } from '../../support/test-run.ts';
 
 /**
  * `reconcile` on the real servers: the pipeline runs to convergence, then the read models are
@@ -27,17 +23,7 @@ import type { RunNamespace } from '../../support/subscription-stats.ts';
  * version in OpenSearch, a tombstone removed); reconcile must find each, the repair re-drive
  * them, the runner apply them, and a second reconcile find nothing.
  */
-const nonce = randomUUID().slice(0, 6);
-const prefix = `reconcile-${nonce}-`;
-const where: RunNamespace = { webUrl: serviceEndpoints('pulsar').webUrl, tenant: 'apps', namespace: `reconcile-${nonce}` };
-const { gremlinUrl } = serviceEndpoints('janusgraph');
-const opensearchUrl = serviceEndpoints('opensearch').url;
-const workDir = mkdtempSync(join(tmpdir(), `refract-reconcile-${nonce}-`));
-const logFile = join(workDir, 'runner.log');
-const env = {
-  REFRACT_PULSAR_URL: where.webUrl, REFRACT_PULSAR_TENANT: where.tenant, REFRACT_PULSAR_NAMESPACE: where.namespace,
-  REFRACT_JANUSGRAPH_URL: gremlinUrl, REFRACT_OPENSEARCH_URL: opensearchUrl, REFRACT_STATE_DIR: join(workDir, 'state'),
-};
+const { nonce, prefix, where, gremlinUrl, opensearchUrl, workDir, logFile, env } = testRun('reconcile');
 
 afterAll(async () => {
   await cleanUpRun({ where, gremlinUrl, opensearchUrl, prefix });
