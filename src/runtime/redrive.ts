@@ -65,9 +65,10 @@ const DEFAULT_ROUND = 500;
 /**
  * Re-drives a leg's dead letters: each chosen letter's original bytes go back to its source
  * topic with its original key and properties and one more re-drive counted, and the letter is
- * removed only once the log says that message is persisted. Every leg reading the topic sees the
- * event again; one that applied it already finds it stale (version guards), and one that still
- * cannot take it dead-letters it again with its new reason and the count. Works in rounds of
+ * removed only once the log says that message is persisted. The copy is for the letter's leg
+ * (`refract.redrive_leg`): other legs ack it untouched. If the leg holds that version already it
+ * is stale (version guards); if it still cannot take it, it dead-letters it again with its new
+ * reason and the count. Works in rounds of
  * `roundSize` letters, so no adapter has to hold the whole backlog at once.
  */
 export async function redrive(deadLetters: DeadLetters, log: EventLog, request: RedriveRequest): Promise<RedriveReport> {
