@@ -13,3 +13,5 @@ export * from './vector-commands.ts';
 export * from './banking/topics.ts';
 export * from './entity-id.ts';
 export type * from './projection-build.ts';
+export type * from './cdc/table-mapping.ts';
+export * from './cdc/translate-change.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RefractError, type EntityEvent, type GraphCommand, type OwnedEdge, type PayloadCatalog, type VectorCommand } from '../domain/index.ts';
+import { RefractError, type TableMapping, type EntityEvent, type GraphCommand, type OwnedEdge, type PayloadCatalog, type VectorCommand } from '../domain/index.ts';
 import type { GraphOutput, LegProjection, ProjectionDefinition, Target, VectorOutput } from './projection.ts';
 
 /** One kind of entity: its payload schema and the topic its events go to (default: the type plus `s`). */
@@ -14,6 +14,8 @@ export interface AppDefinition {
   readonly name: string;
   readonly entities: Readonly<Record<string, EntityDefinition>>;
   readonly projections: readonly ProjectionDefinition[];
+  /** Tables whose changes the CDC leg turns into this app's events (docs/adr/0021). */
+  readonly cdc?: { readonly tables: readonly TableMapping[] };
 }
 
 /** An index a projection declared, with its fields. */
@@ -37,6 +39,8 @@ export interface App {
   readonly indices: readonly DeclaredIndex[];
   /** Each projection's side for `target`, checked against its declarations at every call. */
   legProjections<T extends Target>(target: T): LegProjection<T>[];
+  /** The CDC mappings by `<schema>.<table>`; empty when the app maps no table. */
+  readonly cdcTables: ReadonlyMap<string, TableMapping>;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -83,6 +87,7 @@ export function defineApp(definition: AppDefinition): App {
     if (other) problems.push(`entities ${other} and ${type} share the topic ${JSON.stringify(topic)}`);
     topicUsers.set(topic, type);
   }
+  problems.push(...cdcProblems(definition.cdc?.tables ?? [], isEntity));
   if (problems.length) {
     throw new RefractError('APP.INVALID', `app ${definition.name}: ${problems.join('; ')}`, { app: definition.name, problems });
   }
@@ -100,6 +105,7 @@ export function defineApp(definition: AppDefinition): App {
     },
     indices: definition.projections.flatMap((p) =>
       Object.entries(p.vector?.indices ?? {}).map(([name, { fields }]) => ({ name, fields, projection: p.name }))),
+    cdcTables: new Map((definition.cdc?.tables ?? []).map((t) => [t.table, t])),
     legProjections: <T extends Target>(target: T) => definition.projections.flatMap((p): LegProjection<T>[] => {
       if (target === 'graph' && p.graph) return [checkedGraph(p, p.graph, isEntity) as unknown as LegProjection<T>];
       if (target === 'vector' && p.vector) return [checkedVector(p, p.vector) as unknown as LegProjection<T>];
@@ -107,6 +113,31 @@ export function defineApp(definition: AppDefinition): App {
     }),
   };
   return app;
+}
+
+const TABLE = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_$]*$/;
+
+/** What is wrong with the CDC mappings: a table named twice or badly, an unknown entity type, a template naming no field. */
+function cdcProblems(tables: readonly TableMapping[], isEntity: (type: string) => boolean): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const t of tables) {
+    const where = `cdc table ${JSON.stringify(t.table)}`;
+    if (!TABLE.test(t.table)) problems.push(`${where} must be <schema>.<table> in lower case`);
+    if (seen.has(t.table)) problems.push(`${where} is mapped twice`);
+    seen.add(t.table);
+    if (!isEntity(t.entityType)) problems.push(`${where} maps to entity type ${JSON.stringify(t.entityType)}, which is not an entity of the app`);
+    if (!t.key) problems.push(`${where} names no key column`);
+    for (const [field, how] of Object.entries(t.fields)) {
+      if (typeof how !== 'string' && 'ref' in how && !isEntity(how.ref)) {
+        problems.push(`${where} field ${field} refers to ${JSON.stringify(how.ref)}, which is not an entity of the app`);
+      }
+    }
+    for (const [, name] of (t.text ?? '').matchAll(/\{([a-z_][a-z0-9_]*)\}/gi)) {
+      if (name !== undefined && !Object.hasOwn(t.fields, name)) problems.push(`${where} text names {${name}}, which is not one of its fields`);
+    }
+  }
+  return problems;
 }
 
 /**

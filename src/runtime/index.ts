@@ -14,3 +14,4 @@ export * from './rebuild.ts';
 export * from './reconcile.ts';
 export * from './build-check.ts';
 export * from './redrive.ts';
+export * from './cdc-translator.ts';
