@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceContext, ServiceDefinition } from './service.ts';
+import type { AnyServiceDefinition, ServiceContext } from './service.ts';
 
 /** Where the launcher keeps each server's libs, config, data and logs: REFRACT_SERVICES_DIR or <repo>/.services. */
 export function servicesRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -8,7 +8,7 @@ export function servicesRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Ports of a definition: each default unless its environment variable names another. */
-export function resolvePorts(def: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Record<string, number> {
+export function resolvePorts(def: AnyServiceDefinition, env: NodeJS.ProcessEnv = process.env): Record<string, number> {
   const ports: Record<string, number> = {};
   for (const [key, fallback] of Object.entries(def.defaultPorts)) {
     const variable = def.portEnv[key];
@@ -27,7 +27,7 @@ export function resolvePorts(def: ServiceDefinition, env: NodeJS.ProcessEnv = pr
  * environment (a container's mapped ports; the test suite's own services folder).
  */
 export function serviceContext(
-  def: ServiceDefinition,
+  def: AnyServiceDefinition,
   options: { log?: (message: string) => void; ports?: Readonly<Record<string, number>>; root?: string } = {},
 ): ServiceContext {
   const log = options.log ?? ((message: string) => console.log(`${def.name}: ${message}`));

@@ -1,26 +1,27 @@
-import { selectServices } from './registry.ts';
+import { selectLauncherServices } from './registry.ts';
 import { serviceState, startService, stopService } from './run-service.ts';
 
 /**
- * The launcher behind `npm run services:up|down|status`: runs the real servers as local JVM
- * processes under .services/<name>/ (see docs/services.md and docs/adr/0005).
+ * The launcher behind `npm run services:up|down|status`: runs the real servers as local
+ * processes under .services/<name>/ (see docs/services.md and docs/adr/0005). Without names,
+ * the default three; optional servers (postgres) only when named.
  */
 
-/** Starts the named servers (all by default) one after another; the first failure stops the run. */
+/** Starts the named servers (the default three when none are named) one after another; the first failure stops the run. */
 export async function up(names: readonly string[] = []): Promise<void> {
-  for (const def of selectServices(names)) await startService(def);
+  for (const def of selectLauncherServices(names)) await startService(def);
 }
 
 /** Stops what the launcher started, last started first; servers it did not start are left alone. */
 export async function down(names: readonly string[] = []): Promise<void> {
-  for (const def of selectServices(names).reverse()) {
+  for (const def of selectLauncherServices(names).reverse()) {
     console.log(`${def.name}: ${await stopService(def)}`);
   }
 }
 
 /** Prints each server's state: healthy with its version, running but not answering, or down. */
 export async function status(names: readonly string[] = []): Promise<void> {
-  for (const def of selectServices(names)) {
+  for (const def of selectLauncherServices(names)) {
     const s = await serviceState(def);
     const ports = Object.entries(s.ports).map(([k, v]) => `${k}=${v}`).join(' ');
     const detail = [s.version, s.pid === undefined ? undefined : `pid ${s.pid}`, ports].filter(Boolean).join(', ');

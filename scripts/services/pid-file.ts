@@ -38,10 +38,12 @@ export function isSameProcess(record: PidRecord): boolean {
   return record.startTime === null || stat === null || stat.startTime === record.startTime;
 }
 
-/** SIGTERM to the process group, SIGKILL after `graceMs`; resolves how it ended. */
-export async function stopProcess(record: PidRecord, graceMs: number): Promise<'stopped' | 'killed' | 'gone'> {
+/** `gently` (SIGTERM unless the server wants another) to the process group, SIGKILL after `graceMs`; resolves how it ended. */
+export async function stopProcess(
+  record: PidRecord, graceMs: number, gently: NodeJS.Signals = 'SIGTERM',
+): Promise<'stopped' | 'killed' | 'gone'> {
   if (!isSameProcess(record)) return 'gone';
-  signal(record.pid, 'SIGTERM');
+  signal(record.pid, gently);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isSameProcess(record)) return 'stopped';

@@ -6,7 +6,7 @@ import { logTail, openRunLogs } from './logs.ts';
 import {
   isSameProcess, readPidFile, removePidFile, stopProcess, writePidFile, type PidRecord,
 } from './pid-file.ts';
-import type { ServiceContext, ServiceDefinition } from './service.ts';
+import type { AnyServiceDefinition, ServiceContext } from './service.ts';
 
 const PROBE_TIMEOUT_MS = 15_000;
 const POLL_MS = 1_000;
@@ -30,7 +30,7 @@ export interface ServiceState {
 }
 
 /** One probe, never throwing: the version, or undefined when the server does not answer. */
-export async function probeOnce(def: ServiceDefinition, ctx: ServiceContext): Promise<string | undefined> {
+export async function probeOnce(def: AnyServiceDefinition, ctx: ServiceContext): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), PROBE_TIMEOUT_MS); });
   try {
@@ -43,7 +43,7 @@ export async function probeOnce(def: ServiceDefinition, ctx: ServiceContext): Pr
 }
 
 /** Prepare, spawn detached, wait until the probe answers; reuses a server that already answers. */
-export async function startService(def: ServiceDefinition, ctx = serviceContext(def)): Promise<StartResult> {
+export async function startService(def: AnyServiceDefinition, ctx = serviceContext(def)): Promise<StartResult> {
   const running = await probeOnce(def, ctx);
   if (running) {
     ctx.log(`already running (${running})`);
@@ -63,19 +63,19 @@ export async function startService(def: ServiceDefinition, ctx = serviceContext(
 }
 
 /** Stops the process recorded in the pid file, and only that one. */
-export async function stopService(def: ServiceDefinition, ctx = serviceContext(def)): Promise<string> {
+export async function stopService(def: AnyServiceDefinition, ctx = serviceContext(def)): Promise<string> {
   const record = readPidFile(ctx.dir);
   if (!record || !isSameProcess(record)) {
     await removePidFile(ctx.dir);
     const version = await probeOnce(def, ctx);
     return version ? `answers (${version}) but was not started by the launcher; left alone` : 'not running';
   }
-  const how = await stopProcess(record, STOP_GRACE_MS);
+  const how = await stopProcess(record, STOP_GRACE_MS, def.stopSignal);
   await removePidFile(ctx.dir);
   return `${how} (pid ${record.pid})`;
 }
 
-export async function serviceState(def: ServiceDefinition, ctx = serviceContext(def)): Promise<ServiceState> {
+export async function serviceState(def: AnyServiceDefinition, ctx = serviceContext(def)): Promise<ServiceState> {
   const record = readPidFile(ctx.dir);
   const pid = record && isSameProcess(record) ? record.pid : undefined;
   const version = await probeOnce(def, ctx);
@@ -83,7 +83,7 @@ export async function serviceState(def: ServiceDefinition, ctx = serviceContext(
   return { name: def.name, state, version, pid, ports: ctx.ports };
 }
 
-async function spawnDetached(def: ServiceDefinition, ctx: ServiceContext): Promise<PidRecord> {
+async function spawnDetached(def: AnyServiceDefinition, ctx: ServiceContext): Promise<PidRecord> {
   const spec = def.spawn(ctx);
   mkdirSync(spec.cwd, { recursive: true });
   const { out, err } = await openRunLogs(ctx.dir);
@@ -105,7 +105,7 @@ async function spawnDetached(def: ServiceDefinition, ctx: ServiceContext): Promi
   }
 }
 
-async function waitReady(def: ServiceDefinition, ctx: ServiceContext, record: PidRecord): Promise<string> {
+async function waitReady(def: AnyServiceDefinition, ctx: ServiceContext, record: PidRecord): Promise<string> {
   const began = Date.now();
   let nextProgress = began + PROGRESS_EVERY_MS;
   while (Date.now() - began < def.readyTimeoutMs) {
@@ -122,7 +122,7 @@ async function waitReady(def: ServiceDefinition, ctx: ServiceContext, record: Pi
     await sleep(POLL_MS);
   }
   const tail = logTail(ctx.dir);
-  await stopProcess(record, STOP_GRACE_MS);
+  await stopProcess(record, STOP_GRACE_MS, def.stopSignal);
   await removePidFile(ctx.dir);
   throw new Error(`SERVICE.NOT_READY: ${def.name} did not answer within ${def.readyTimeoutMs / 1000} s; stopped it\n${tail}`);
 }

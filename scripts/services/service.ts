@@ -1,9 +1,13 @@
 /**
  * One real server the launcher can prepare, start, probe and stop (see docs/adr/0005).
- * Each server lives in its own module (pulsar.ts, janusgraph.ts, opensearch.ts) and
- * exports a ServiceDefinition; cli.ts and the test global setup drive them in order.
+ * Each server lives in its own module (pulsar.ts, janusgraph.ts, opensearch.ts, postgres.ts)
+ * and exports a ServiceDefinition; cli.ts and the test global setup drive them in order.
  */
+/** The servers a bare `npm run services:up` starts, and the ones the integration suite runs on. */
 export type ServiceName = 'pulsar' | 'janusgraph' | 'opensearch';
+/** Servers the launcher starts only when named (`npm run services:up -- postgres`); not in the suite (yet). */
+export type OptionalServiceName = 'postgres';
+export type LauncherServiceName = ServiceName | OptionalServiceName;
 
 export interface ServiceContext {
   /** Folder the launcher owns for this server: .services/<name>/ (logs, data, libs, config). */
@@ -20,8 +24,8 @@ export interface SpawnSpec {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-export interface ServiceDefinition {
-  readonly name: ServiceName;
+export interface ServiceDefinition<N extends LauncherServiceName = ServiceName> {
+  readonly name: N;
   /** Default ports, each overridable by an environment variable named in `portEnv`. */
   readonly defaultPorts: Readonly<Record<string, number>>;
   readonly portEnv: Readonly<Record<string, string>>;
@@ -33,4 +37,9 @@ export interface ServiceDefinition {
   probe(ctx: ServiceContext): Promise<string>;
   /** How long a cold start may take before the launcher gives up. */
   readonly readyTimeoutMs: number;
+  /** The signal that asks it to stop gracefully (default SIGTERM); SIGKILL follows after a grace period. */
+  readonly stopSignal?: NodeJS.Signals;
 }
+
+/** Any server the launcher drives: a default one or one started only when named. */
+export type AnyServiceDefinition = ServiceDefinition<LauncherServiceName>;

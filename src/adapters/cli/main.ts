@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isRefractError } from '../../domain/index.ts';
+import { registerCdcCommands } from './commands/cdc.ts';
 import { registerDeadLettersCommands } from './commands/dead-letters.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerGraphCommands } from './commands/graph.ts';
@@ -27,6 +28,7 @@ registerVectorsCommands(program);
 registerLoadCommand(program);
 registerReconcileCommand(program);
 registerRebuildCommand(program);
+registerCdcCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = isRefractError(error) ? ` [${error.code}]` : '';

@@ -16,6 +16,11 @@ export const configSchema = z.object({
   opensearchUrl: z.url().default('http://127.0.0.1:9200'),
   /** Vector index and alias names start with it: one prefix per deployment sharing an OpenSearch cluster. */
   indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, as OpenSearch index names allow').default('refract-'),
+  /** The PostgreSQL whose changes the CDC leg captures (docs/adr/0021); the launcher's cluster by default. */
+  postgresUrl: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').default('postgres://postgres@127.0.0.1:5433/refract'),
+  /** The publication and the logical replication slot the CDC service reads. */
+  cdcPublication: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('refract_cdc'),
+  cdcSlot: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('refract_cdc'),
   modelDir: z.string().min(1).default('.models/all-MiniLM-L6-v2'),
   /** `local`: the prepared modelDir, no network; `hub`: download from the model hub. */
   modelSource: z.enum(['local', 'hub']).default('local'),

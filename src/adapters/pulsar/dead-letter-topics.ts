@@ -5,8 +5,8 @@ import { topicPath } from './topic-names.ts';
 /** Each leg dead-letters to its own topic: `graph` → `graph-dlq`. */
 export const deadLetterTopicFor = (leg: string): string => `${leg}-dlq`;
 
-/** The legs Refract ships. */
-export const LEGS: readonly string[] = ['graph', 'vector'];
+/** The legs Refract ships: the two projection legs, and the CDC leg that feeds them (docs/adr/0021). */
+export const LEGS: readonly string[] = ['graph', 'vector', 'cdc'];
 
 /** The dead-letter topics `topics init` creates, one per leg. */
 export const DEFAULT_DEAD_LETTER_TOPICS: readonly string[] = LEGS.map(deadLetterTopicFor);
