@@ -28,7 +28,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
  * tables and the logical replication slot Debezium reads (pgoutput). Idempotent; every statement
  * names its objects from checked identifiers, never from input text spliced into SQL otherwise.
  */
-export async function initCdcSource(config: CdcSourceConfig, tables: readonly string[]): Promise<string[]> {
+export async function initCdcSource(config: CdcSourceConfig, tables: readonly string[]): Promise<{ lines: string[]; published: string[] }> {
   for (const name of [config.publication, config.slot]) {
     if (!IDENTIFIER.test(name)) throw new RefractError('CONFIG.INVALID', `${JSON.stringify(name)} is not a plain lower-case SQL identifier`, { field: 'cdcPublication', value: name });
   }
@@ -47,14 +47,24 @@ export async function initCdcSource(config: CdcSourceConfig, tables: readonly st
     if (missing.length) {
       throw new RefractError('CONFIG.INVALID', `the app maps table(s) ${missing.join(', ')}, which PostgreSQL at ${serverOrigin(config.url)} does not have`, { field: 'cdc.tables', value: missing.join(', ') });
     }
-    const list = tables.map((t) => t.split('.').map((part) => `"${part}"`).join('.')).join(', ');
+    const quoted = (names: readonly string[]) => names.map((t) => t.split('.').map((part) => `"${part}"`).join('.')).join(', ');
     const exists = (await client.query('select 1 from pg_publication where pubname = $1', [config.publication])).rowCount;
-    await client.query(`${exists ? 'alter' : 'create'} publication "${config.publication}" ${exists ? 'set table' : 'for table'} ${list}`);
-    done.push(`publication ${config.publication}: ${exists ? 'set to' : 'created for'} ${tables.join(', ')}`);
+    const publishedNow = async () => (await client.query<{ name: string }>(
+      "select schemaname || '.' || tablename as name from pg_publication_tables where pubname = $1 order by 1", [config.publication])).rows.map((r) => r.name);
+    if (!exists) {
+      await client.query(`create publication "${config.publication}" for table ${quoted(tables)}`);
+      done.push(`publication ${config.publication}: created for ${tables.join(', ')}`);
+    } else {
+      // Tables an operator added by hand stay: their changes reach the translator, which dead-letters what it cannot map.
+      const before = await publishedNow();
+      const adding = tables.filter((t) => !before.includes(t));
+      if (adding.length) await client.query(`alter publication "${config.publication}" add table ${quoted(adding)}`);
+      done.push(`publication ${config.publication}: ${adding.length ? `added ${adding.join(', ')}` : 'present'}`);
+    }
     const slot = (await client.query('select 1 from pg_replication_slots where slot_name = $1', [config.slot])).rowCount;
     if (!slot) await client.query("select pg_create_logical_replication_slot($1, 'pgoutput')", [config.slot]);
     done.push(`replication slot ${config.slot}: ${slot ? 'present' : 'created'} (pgoutput)`);
-    return done;
+    return { lines: done, published: await publishedNow() };
   });
 }
 

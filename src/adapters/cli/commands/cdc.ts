@@ -7,6 +7,7 @@ import { TOKENS } from '../../container/tokens.ts';
 import { cdcSourceStatus, initCdcSource } from '../../debezium/postgres-source.ts';
 import type { App } from '../../../projections/app.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
+import { deadLetterTopicFor } from '../../pulsar/dead-letter-topics.ts';
 import { adapterFlags, configFlags } from './shared-flags.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -48,14 +49,17 @@ export function registerCdcCommands(program: Command): void {
       const config = configOf(flags);
       const app = await buildContainer(config).getAsync(TOKENS.App);
       const tables = mappedTables(app);
-      for (const line of await oneShotRetry()('postgres publication and slot', () => initCdcSource(source(config), tables))) say(line);
+      const { lines, published } = await oneShotRetry()('postgres publication and slot', () => initCdcSource(source(config), tables));
+      for (const line of lines) say(line);
       if (config.eventLog === 'pulsar') {
+        // A raw topic for every published table, mapped or not, so the translator reads (and dead-letters) them all.
+        const raw = [...new Set([...rawTopics(app), ...published.map(cdcTopicFor)])].sort();
         const { initTopology } = await import('../../pulsar/init-topology.ts');
         const report = await oneShotRetry()('pulsar topology', () => initTopology({
           adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace,
-          topics: [...app.topics, ...rawTopics(app)],
+          topics: [...app.topics, ...raw],
         }));
-        say(`pulsar ${config.pulsarTenant}/${config.pulsarNamespace}: ${report.steps.filter((s) => s.outcome !== 'present').length} changed, raw topics ${rawTopics(app).join(', ')}`);
+        say(`pulsar ${config.pulsarTenant}/${config.pulsarNamespace}: ${report.steps.filter((s) => s.outcome !== 'present').length} changed, raw topics ${raw.join(', ')}`);
       }
     });
 
@@ -68,7 +72,9 @@ export function registerCdcCommands(program: Command): void {
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       process.once('SIGTERM', () => controller.abort());
-      const subscription = await p.log.subscribe({ topics: rawTopics(p.app), subscription: `refract-${CDC_LEG}`, type: 'Key_Shared' });
+      const topics = await capturedTopics(config, p.app);
+      logger.info(`cdc: translating ${topics.join(', ')}`, { topics });
+      const subscription = await p.log.subscribe({ topics, subscription: `refract-${CDC_LEG}`, type: 'Key_Shared' });
       let last = Date.now();
       try {
         const stats = await runCdcTranslator(
@@ -110,6 +116,24 @@ export function registerCdcCommands(program: Command): void {
       if (log) say(`translator: ${log.backlog ?? '?'} changes waiting, ${log.deadLetters ?? '?'} dead letters`);
       process.exitCode = s.exists && s.active ? 0 : 1;
     });
+}
+
+/**
+ * The mapped tables' raw topics, and on Pulsar every other raw topic the CDC service has created
+ * in the namespace: a change to a table the app does not map must be dead-lettered with its
+ * reason, not left unread. A table captured later is picked up at the translator's next start.
+ */
+async function capturedTopics(config: RefractConfig, app: App): Promise<string[]> {
+  const topics = new Set(rawTopics(app));
+  if (config.eventLog === 'pulsar') {
+    const { createPulsarAdmin } = await import('../../pulsar/pulsar-admin.ts');
+    const listed = await createPulsarAdmin(config.pulsarUrl).get(`/admin/v2/persistent/${config.pulsarTenant}/${config.pulsarNamespace}`);
+    for (const full of Array.isArray(listed) ? listed : []) {
+      const name = String(full).split('/').pop() ?? '';
+      if (name.startsWith('cdc-') && name !== deadLetterTopicFor(CDC_LEG) && !name.includes('-partition-')) topics.add(name);
+    }
+  }
+  return [...topics].sort();
 }
 
 async function translatorBacklog(config: RefractConfig, app: App): Promise<{ backlog: number | null; deadLetters: number | null }> {
