@@ -6,7 +6,7 @@ import type { ServiceContext, ServiceDefinition, SpawnSpec } from './service.ts'
 
 /**
  * A PostgreSQL cluster of the project's own, with logical decoding on, for the CDC leg
- * (issue 13; docs/adr/0004): initdb'd from the PostgreSQL binaries installed on the machine
+ * (docs/adr/0021): initdb'd from the PostgreSQL binaries installed on the machine
  * into `<dir>/data`, listening on 127.0.0.1 on its own port with its unix socket under
  * `<dir>/run`. It never touches a PostgreSQL that already runs on the machine (Debian's
  * cluster on 5432) or its data. PostgreSQL refuses to run as root: as root, every server

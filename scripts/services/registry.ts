@@ -1,3 +1,4 @@
+import { cdc } from './cdc.ts';
 import { janusgraph } from './janusgraph.ts';
 import { opensearch } from './opensearch.ts';
 import { postgres } from './postgres.ts';
@@ -8,11 +9,11 @@ import type { AnyServiceDefinition, ServiceDefinition, ServiceName } from './ser
 export const SERVICES: readonly ServiceDefinition[] = [pulsar, janusgraph, opensearch];
 
 /**
- * Servers the launcher starts only when named, after the default ones: PostgreSQL for the
- * CDC leg (issue 13). Not in SERVICES, so neither a bare `services:up|down|status` nor the
+ * Servers the launcher starts only when named, after the default ones: PostgreSQL and the
+ * Debezium service for the CDC leg (docs/adr/0021). Not in SERVICES, so neither a bare `services:up|down|status` nor the
  * integration suite touches them.
  */
-export const OPTIONAL_SERVICES: readonly AnyServiceDefinition[] = [postgres];
+export const OPTIONAL_SERVICES: readonly AnyServiceDefinition[] = [postgres, cdc];
 
 /** The named definitions in start order; all of them when `names` is empty; throws on an unknown name. */
 export function selectServices(names: readonly string[] = []): ServiceDefinition[] {

@@ -6,7 +6,7 @@
 /** The servers a bare `npm run services:up` starts, and the ones the integration suite runs on. */
 export type ServiceName = 'pulsar' | 'janusgraph' | 'opensearch';
 /** Servers the launcher starts only when named (`npm run services:up -- postgres`); not in the suite (yet). */
-export type OptionalServiceName = 'postgres';
+export type OptionalServiceName = 'postgres' | 'cdc';
 export type LauncherServiceName = ServiceName | OptionalServiceName;
 
 export interface ServiceContext {
