@@ -122,7 +122,7 @@ describe('the launcher\'s PostgreSQL', () => {
     });
 
     it('is started only when named: not by a bare services:up, nor by the integration suite', () => {
-      expect(OPTIONAL_SERVICES.map((s) => s.name)).toEqual(['postgres']);
+      expect(OPTIONAL_SERVICES.map((s) => s.name)).toEqual(['postgres', 'cdc']);
       expect(SERVICES.map((s) => s.name)).toEqual(['pulsar', 'janusgraph', 'opensearch']);
       expect(selectLauncherServices([]).map((s) => s.name)).toEqual(['pulsar', 'janusgraph', 'opensearch']);
       expect(selectServices([]).map((s) => s.name)).toEqual(['pulsar', 'janusgraph', 'opensearch']);
@@ -132,6 +132,7 @@ describe('the launcher\'s PostgreSQL', () => {
     it('starts after the default servers when named with them', () => {
       expect(selectLauncherServices(['postgres']).map((s) => s.name)).toEqual(['postgres']);
       expect(selectLauncherServices(['postgres', 'pulsar']).map((s) => s.name)).toEqual(['pulsar', 'postgres']);
+      expect(selectLauncherServices(['cdc', 'postgres', 'pulsar']).map((s) => s.name)).toEqual(['pulsar', 'postgres', 'cdc']);
       expect(() => selectLauncherServices(['postgress'])).toThrow(/unknown service postgress .*postgres \(only when named\)/);
     });
   });
