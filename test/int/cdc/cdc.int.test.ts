@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +7,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCdcService, type CdcLaunch } from '../../../scripts/services/cdc-build.ts';
 import { servicesRoot } from '../../../scripts/services/context.ts';
-import { postgres } from '../../../scripts/services/postgres.ts';
-import { startService, stopService } from '../../../scripts/services/run-service.ts';
-import type { ServiceContext } from '../../../scripts/services/service.ts';
 import { createJanusGraphStore } from '../../../src/adapters/janusgraph/janusgraph-graph-store.ts';
 import { createOpenSearchVectorStore } from '../../../src/adapters/opensearch/opensearch-vector-store.ts';
 import { createPulsarDeadLetters } from '../../../src/adapters/pulsar/pulsar-dead-letters.ts';
@@ -20,9 +15,10 @@ import { cleanUpRun } from '../../support/clean-up.ts';
 import { serviceEndpoints } from '../../support/endpoints.ts';
 import { startRunner, type RunnerProcess } from '../../support/runner-process.ts';
 import { testRun } from '../../support/test-run.ts';
+import { startCdcPostgres, type CdcPostgres } from './cdc-postgres.ts';
 
 /**
- * The CDC leg on real servers: a PostgreSQL of this test's own (logical decoding), the Debezium
+ * The CDC leg on real servers: a PostgreSQL of this test's own (logical decoding; cdc-postgres.ts), the Debezium
  * service (services/cdc) publishing to Pulsar, `refract cdc run` translating, and `refract run`
  * applying to JanusGraph and OpenSearch. Rows inserted, updated twice in one transaction and
  * deleted end in both stores at the right versions; a column added does not stop anything; a
@@ -34,7 +30,7 @@ const run = testRun('cdc');
 const { prefix, where, gremlinUrl, opensearchUrl, workDir } = run;
 const logOf = (name: string) => join(workDir, `${name.replace(/[^a-z0-9]+/gi, '-')}.log`);
 const logs = new Set<string>();
-const pgCtx: ServiceContext = { dir: join(servicesRoot(), 'postgres-cdc-test'), ports: { sql: 0 }, log: (m) => console.log(`private postgres: ${m}`) };
+let database: CdcPostgres | undefined;
 let pgUrl = '';
 let launch: CdcLaunch;
 const children: ChildProcess[] = [];
@@ -42,17 +38,15 @@ let runner: RunnerProcess | undefined;
 
 const env = () => ({
   ...run.env, REFRACT_POSTGRES_URL: pgUrl,
-  REFRACT_CDC_PG_HOST: '127.0.0.1', REFRACT_CDC_PG_PORT: String(pgCtx.ports['sql']), REFRACT_CDC_PG_DATABASE: 'refract',
+  REFRACT_CDC_PG_HOST: '127.0.0.1', REFRACT_CDC_PG_PORT: String(database?.port), REFRACT_CDC_PG_DATABASE: 'refract',
   REFRACT_CDC_PULSAR_URL: serviceEndpoints('pulsar').brokerUrl,
   REFRACT_CDC_PULSAR_TENANT: where.tenant, REFRACT_CDC_PULSAR_NAMESPACE: where.namespace,
   REFRACT_CDC_TABLES: 'public.persons,public.companies,public.audit_log', REFRACT_CDC_OFFSETS_FILE: join(workDir, 'cdc-offsets.dat'),
 });
 
 beforeAll(async () => {
-  Object.assign(pgCtx, { ports: { sql: await freePort() } });
-  await rm(join(pgCtx.dir, 'data'), { recursive: true, force: true });
-  await startService(postgres, pgCtx);
-  pgUrl = `postgres://postgres@127.0.0.1:${pgCtx.ports['sql']}/refract`;
+  database = await startCdcPostgres('postgres-cdc-test');
+  pgUrl = database.url;
   await sql(`
     create table public.companies (id text primary key, legal_name text not null, registration_number text not null, industry text not null,
       city text not null, country char(2) not null, founded_on date not null, description text);
@@ -65,8 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   runner?.kill('SIGKILL');
-  await stopService(postgres, pgCtx).catch(() => undefined);
-  await rm(join(pgCtx.dir, 'data'), { recursive: true, force: true });
+  await database?.stop().catch(() => undefined);
   await cleanUpRun({ where, gremlinUrl, opensearchUrl, prefix });
   rmSync(workDir, { recursive: true, force: true });
 }, 120_000);
@@ -250,13 +243,4 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await sleep(500);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
