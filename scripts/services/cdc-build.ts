@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findJava } from './java.ts';
+import { runMaven, SETTINGS_XML } from './maven.ts';
 
 /**
  * The CDC service (services/cdc: Debezium embedded engine → Pulsar), built with Maven from its
@@ -85,25 +85,3 @@ async function isBuilt(buildDir: string, key: string): Promise<boolean> {
   return recorded.key === key;
 }
 
-const SETTINGS_XML = `<?xml version="1.0" encoding="UTF-8"?>
-<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">
-  <mirrors>
-    <mirror><id>central-only</id><mirrorOf>*</mirrorOf><url>https://repo.maven.apache.org/maven2</url></mirror>
-  </mirrors>
-</settings>
-`;
-
-function runMaven(cwd: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => { output = (output + chunk.toString()).slice(-8000); };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', (error) => reject(new Error(`MAVEN.UNAVAILABLE: cannot run mvn (${error.message})`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`CDC.BUILD_FAILED: mvn exited ${code} in ${cwd}\n${output}`));
-    });
-  });
-}

@@ -109,7 +109,8 @@ function pomXml({ artifacts, boms = [], exclusions = [] }: MavenResolveOptions):
 `;
 }
 
-const SETTINGS_XML = `<?xml version="1.0" encoding="UTF-8"?>
+/** Settings that send every repository request to Maven Central and nowhere else. */
+export const SETTINGS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">
   <mirrors>
     <mirror><id>central-only</id><mirrorOf>*</mirrorOf><url>https://repo.maven.apache.org/maven2</url></mirror>
@@ -117,7 +118,8 @@ const SETTINGS_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </settings>
 `;
 
-function runMaven(cwd: string, args: readonly string[]): Promise<void> {
+/** Runs mvn in `cwd`; a failure carries the last 8 KB of its output. */
+export function runMaven(cwd: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('mvn', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,20 +1,12 @@
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { servicesRoot } from '../../../scripts/services/context.ts';
 import { janusgraph, janusgraphUrl } from '../../../scripts/services/janusgraph.ts';
 import { startService, stopService } from '../../../scripts/services/run-service.ts';
 import type { ServiceContext } from '../../../scripts/services/service.ts';
 import { initGraphSchema } from '../../../src/adapters/janusgraph/init-graph-schema.ts';
+import { freePort } from '../../support/free-port.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * A JanusGraph of a test file's own, for tests that work on the whole graph or kill the server:

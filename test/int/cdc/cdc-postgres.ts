@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { GenericContainer, Wait } from 'testcontainers';
 import { servicesRoot } from '../../../scripts/services/context.ts';
@@ -7,6 +6,7 @@ import { postgres } from '../../../scripts/services/postgres.ts';
 import { startService, stopService } from '../../../scripts/services/run-service.ts';
 import type { ServiceContext } from '../../../scripts/services/service.ts';
 import { dockerEngine } from '../../support/docker-engine.ts';
+import { freePort } from '../../support/free-port.ts';
 
 export interface CdcPostgres {
   /** postgres://postgres@127.0.0.1:<port>/refract */
@@ -42,13 +42,4 @@ export async function startCdcPostgres(name: string): Promise<CdcPostgres> {
       await rm(join(ctx.dir, 'data'), { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
