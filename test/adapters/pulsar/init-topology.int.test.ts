@@ -28,7 +28,7 @@ describe('initTopology', () => {
       expect(await admin(`/namespaces/${TEST_TENANT}/${namespace}/deduplication`)).toBe(true);
       expect(await admin(`/namespaces/${TEST_TENANT}/${namespace}/retention`)).toEqual({ retentionTimeInMinutes: 60, retentionSizeInMB: 100 });
       expect(await admin(`/persistent/${TEST_TENANT}/${namespace}`)).toEqual(expect.arrayContaining(
-        ['persons', 'companies', 'accounts', 'transactions', 'graph-dlq', 'vector-dlq'].map((t) => `persistent://${TEST_TENANT}/${namespace}/${t}`),
+        ['persons', 'companies', 'accounts', 'transactions', 'graph-dlq', 'vector-dlq', 'cdc-dlq'].map((t) => `persistent://${TEST_TENANT}/${namespace}/${t}`),
       ));
       expect(await admin(`/persistent/${TEST_TENANT}/${namespace}/graph-dlq/subscriptions`)).toEqual(['refract-dead-letters']);
     });
@@ -39,7 +39,8 @@ describe('initTopology', () => {
       const report = await initTopology(config);
       expect(report.changed).toBe(false);
       expect(new Set(report.steps.map((s) => s.outcome))).toEqual(new Set(['present']));
-      expect(report.steps).toHaveLength(12); // tenant, namespace, 2 policies, 6 topics, 2 subscriptions
+      // tenant, namespace, 2 policies, 4 entity topics, 3 dead-letter topics (graph, vector, cdc) and their subscriptions
+      expect(report.steps).toHaveLength(14);
     });
   });
 
