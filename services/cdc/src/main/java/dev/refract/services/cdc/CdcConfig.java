@@ -25,6 +25,8 @@ final class CdcConfig {
     final String producerPrefix;
     final Path offsetsFile;
     final long offsetFlushMs;
+    /** How long Debezium waits for changes before handing over a batch (its default, 500 ms, is most of the commit-to-topic delay). */
+    final long pollMs;
     final String name;
     final Path debeziumProperties;
 
@@ -45,6 +47,7 @@ final class CdcConfig {
         producerPrefix = get(env, "REFRACT_CDC_PRODUCER_PREFIX", "refract-cdc");
         offsetsFile = Path.of(get(env, "REFRACT_CDC_OFFSETS_FILE", "cdc-offsets.dat")).toAbsolutePath();
         offsetFlushMs = Long.parseLong(get(env, "REFRACT_CDC_OFFSET_FLUSH_MS", "1000"));
+        pollMs = Long.parseLong(get(env, "REFRACT_CDC_POLL_MS", "100"));
         name = get(env, "REFRACT_CDC_NAME", "refract-cdc");
         String extra = env.get("REFRACT_CDC_DEBEZIUM_PROPERTIES");
         debeziumProperties = extra == null || extra.isBlank() ? null : Path.of(extra);
@@ -65,6 +68,7 @@ final class CdcConfig {
         p.setProperty("offset.storage.file.filename", offsetsFile.toString());
         p.setProperty("offset.flush.interval.ms", Long.toString(offsetFlushMs));
         p.setProperty("offset.flush.timeout.ms", "10000");
+        p.setProperty("poll.interval.ms", Long.toString(pollMs));
         p.setProperty("database.hostname", pgHost);
         p.setProperty("database.port", Integer.toString(pgPort));
         p.setProperty("database.dbname", pgDatabase);
