@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,7 @@ import { postgres } from '../scripts/services/postgres.ts';
 import { SERVICES } from '../scripts/services/registry.ts';
 import { probeOnce, startService, stopService } from '../scripts/services/run-service.ts';
 import type { ServiceContext, ServiceName } from '../scripts/services/service.ts';
+import { freePort } from '../test/support/free-port.ts';
 
 /**
  * What `npm run bench:cdc` runs on: the user's Pulsar, JanusGraph and OpenSearch (found on
@@ -157,14 +157,6 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 interface GremlinSlice {
   readonly driver: {

@@ -179,37 +179,27 @@ function refract(args: readonly string[]): Promise<{ code: number | null; output
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-async function sql(text: string): Promise<void> {
+/** One statement on the test's PostgreSQL, on a connection of its own. */
+async function query<R extends object = object>(text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query<R>(text)).rows;
   } finally {
     await client.end();
   }
 }
 
-async function slotActive(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    return (await client.query<{ active: boolean }>("select active from pg_replication_slots where slot_name = 'refract_cdc'")).rows[0]?.active === true;
-  } finally {
-    await client.end();
-  }
-}
+const sql = async (text: string): Promise<void> => { await query(text); };
+
+const slotActive = async (): Promise<boolean> =>
+  (await query<{ active: boolean }>("select active from pg_replication_slots where slot_name = 'refract_cdc'"))[0]?.active === true;
 
 /** The server's current WAL position as a number, comparable with event versions. */
 async function lsn(): Promise<number> {
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  try {
-    const text = (await client.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]?.lsn ?? '0/0';
-    const [hi, lo] = text.split('/').map((part) => parseInt(part, 16));
-    return (hi ?? 0) * 2 ** 32 + (lo ?? 0);
-  } finally {
-    await client.end();
-  }
+  const text = (await query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'))[0]?.lsn ?? '0/0';
+  const [hi, lo] = text.split('/').map((part) => parseInt(part, 16));
+  return (hi ?? 0) * 2 ** 32 + (lo ?? 0);
 }
 
 /** Every message on a raw topic, as key + LSN: what the broker persisted. */
