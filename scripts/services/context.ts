@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { secureMaterial } from './secure.ts';
 import type { AnyServiceDefinition, ServiceContext } from './service.ts';
 
 /** Where the launcher keeps each server's libs, config, data and logs: REFRACT_SERVICES_DIR or <repo>/.services. */
@@ -31,5 +32,7 @@ export function serviceContext(
   options: { log?: (message: string) => void; ports?: Readonly<Record<string, number>>; root?: string } = {},
 ): ServiceContext {
   const log = options.log ?? ((message: string) => console.log(`${def.name}: ${message}`));
-  return { dir: join(options.root ?? servicesRoot(), def.name), ports: options.ports ?? resolvePorts(def), log };
+  const root = options.root ?? servicesRoot();
+  const secure = secureMaterial(root);
+  return { dir: join(root, def.name), ports: options.ports ?? resolvePorts(def), log, ...(secure ? { secure } : {}) };
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findJava } from './java.ts';
+import { janusgraphSecureOptions, writeSecureServerConfig, type JanusGraphSecureOptions } from './janusgraph-secure.ts';
 import { resolveMaven } from './maven.ts';
 import type { ServiceContext, ServiceDefinition, SpawnSpec } from './service.ts';
 
@@ -67,6 +68,10 @@ export const janusgraph: ServiceDefinition = {
       const template = await readFile(join(TEMPLATES, file), 'utf8');
       await writeFile(join(conf, file), fill(template, values));
     }
+    // Secured folder: TLS and authentication appended to the server config (janusgraph-secure.ts).
+    if (ctx.secure) {
+      await writeSecureServerConfig({ material: ctx.secure, templates: TEMPLATES, conf, dataDir: join(ctx.dir, 'data'), fill });
+    }
   },
 
   spawn(ctx: ServiceContext): SpawnSpec {
@@ -88,10 +93,11 @@ export const janusgraph: ServiceDefinition = {
   },
 
   async probe(ctx: ServiceContext): Promise<string> {
-    const client = new (gremlinDriver().driver.Client)(janusgraphUrl(gremlinPort(ctx)), {
-      mimeType: GRAPHSON3,
-      traversalSource: 'g',
-    });
+    const port = gremlinPort(ctx);
+    const client = new (gremlinDriver().driver.Client)(
+      ctx.secure ? janusgraphUrl(port, '127.0.0.1', 'wss') : janusgraphUrl(port),
+      { mimeType: GRAPHSON3, traversalSource: 'g', ...(ctx.secure ? await janusgraphSecureOptions(ctx.secure) : {}) },
+    );
     try {
       const result = await withTimeout(client.submit(PROBE_SCRIPT), PROBE_TIMEOUT_MS, 'JanusGraph probe');
       const version: unknown = result.first();
@@ -104,9 +110,9 @@ export const janusgraph: ServiceDefinition = {
   },
 };
 
-/** The WebSocket endpoint the gremlin driver connects to. */
-export function janusgraphUrl(port: number, host = '127.0.0.1'): string {
-  return `ws://${host}:${port}/gremlin`;
+/** The WebSocket endpoint the gremlin driver connects to (`wss` on a secured folder's server). */
+export function janusgraphUrl(port: number, host = '127.0.0.1', scheme: 'ws' | 'wss' = 'ws'): string {
+  return `${scheme}://${host}:${port}/gremlin`;
 }
 
 function gremlinPort(ctx: ServiceContext): number {
@@ -125,10 +131,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A probe client's options; on a secured folder's server also TLS trust and SASL (janusgraph-secure.ts). */
+interface ProbeClientOptions extends Partial<JanusGraphSecureOptions> {
+  readonly mimeType: string;
+  readonly traversalSource: string;
+}
+
 /** The slice of the untyped `gremlin` package the probe uses (no @types/gremlin installed). */
 interface GremlinDriver {
   readonly driver: {
-    readonly Client: new (url: string, options: { mimeType: string; traversalSource: string }) => {
+    readonly Client: new (url: string, options: ProbeClientOptions) => {
       submit(script: string, bindings?: Record<string, unknown>): Promise<{ first(): unknown }>;
       close(): Promise<void>;
     };

@@ -1,5 +1,7 @@
+import { servicesRoot } from './context.ts';
 import { selectLauncherServices } from './registry.ts';
 import { serviceState, startService, stopService } from './run-service.ts';
+import { ensureSecureMaterial, secureMaterial, writeClientEnv } from './secure.ts';
 
 /**
  * The launcher behind `npm run services:up|down|status`: runs the real servers as local
@@ -7,9 +9,27 @@ import { serviceState, startService, stopService } from './run-service.ts';
  * the default three; optional servers (postgres) only when named.
  */
 
-/** Starts the named servers (the default three when none are named) one after another; the first failure stops the run. */
-export async function up(names: readonly string[] = []): Promise<void> {
-  for (const def of selectLauncherServices(names)) await startService(def);
+/**
+ * Starts the named servers (the default three when none are named) one after another; the
+ * first failure stops the run. `secure` (or a folder secured before) makes throwaway
+ * certificates and credentials first and starts Pulsar, JanusGraph and OpenSearch with TLS and
+ * authentication (docs/adr/0022); it then writes the settings Refract needs to secure/refract.env.
+ */
+export async function up(names: readonly string[] = [], options: { secure?: boolean } = {}): Promise<void> {
+  const root = servicesRoot();
+  const secured = options.secure === true || secureMaterial(root) !== undefined;
+  const material = secured ? await ensureSecureMaterial(root) : undefined;
+  const urls: Record<string, string> = {};
+  for (const def of selectLauncherServices(names)) {
+    const started = await startService(def);
+    if (def.name === 'pulsar') urls.pulsar = `https://127.0.0.1:${started.ports.web}`;
+    if (def.name === 'janusgraph') urls.janusgraph = `wss://127.0.0.1:${started.ports.gremlin}/gremlin`;
+    if (def.name === 'opensearch') urls.opensearch = `https://127.0.0.1:${started.ports.http}`;
+  }
+  if (material) {
+    const file = await writeClientEnv(material, urls);
+    console.log(`secure: Refract's settings for these servers are in ${file} (set -a; . ${file}; set +a)`);
+  }
 }
 
 /** Stops what the launcher started, last started first; servers it did not start are left alone. */

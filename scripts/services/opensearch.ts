@@ -6,12 +6,17 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findJava } from './java.ts';
 import { resolveMaven } from './maven.ts';
+import {
+  SECURE_PROPERTY, removeSecurityConfig, secureOpenSearchGet, securityClasspath, unpackSecurity, writeSecurityConfig,
+} from './opensearch-secure.ts';
 import type { ServiceContext, ServiceDefinition, SpawnSpec } from './service.ts';
 
 /**
  * OpenSearch 2.19.1 with the k-NN plugin, run as one embedded node from Maven Central jars
  * (services/opensearch/.../EmbeddedOpenSearch.java). The k-NN zip on Central carries no
- * native libraries, so only its Lucene engine works. Security is off: no security plugin.
+ * native libraries, so only its Lucene engine works. Security is off (no security plugin)
+ * unless the services folder is secured: then opensearch-secure.ts adds the security plugin,
+ * TLS on HTTP and transport, and basic authentication.
  */
 export const OPENSEARCH_VERSION = '2.19.1';
 const KNN_VERSION = '2.19.1.0';
@@ -42,8 +47,9 @@ function jdkTool(tool: 'java' | 'javac' | 'jar'): string {
   return join(dirname(findJava(JAVA_MAJOR).bin), tool);
 }
 
-function classpath(dir: string): string {
-  return [join(dir, 'classes'), join(dir, 'lib', '*'), join(dir, 'knn', '*')].join(delimiter);
+function classpath(dir: string, secure = false): string {
+  const plugins = secure ? [securityClasspath(dir), join(dir, 'knn', '*')] : [join(dir, 'knn', '*')];
+  return [join(dir, 'classes'), join(dir, 'lib', '*'), ...plugins].join(delimiter);
 }
 
 function run(command: string, args: readonly string[], cwd: string): Promise<void> {
@@ -128,6 +134,12 @@ export const opensearch: ServiceDefinition = {
     await compileMain(ctx, libs);
     for (const sub of ['config', 'data', 'logs', 'tmp']) await mkdir(join(ctx.dir, sub), { recursive: true });
     await writeFile(join(ctx.dir, 'config', 'log4j2.properties'), LOG4J2);
+    if (ctx.secure) {
+      await unpackSecurity(ctx, jdkTool('jar'), run, once);
+      await writeSecurityConfig(ctx, ctx.secure, jdkTool('java'), [securityClasspath(ctx.dir), join(ctx.dir, 'lib', '*')].join(delimiter));
+    } else {
+      await removeSecurityConfig(ctx);
+    }
   },
 
   spawn(ctx): SpawnSpec {
@@ -148,13 +160,21 @@ export const opensearch: ServiceDefinition = {
       // A development disk is often over 90 % full; the default watermarks would then block writes.
       'cluster.routing.allocation.disk.threshold_enabled': 'false',
     };
-    const args = [...jvm, '-cp', classpath(dir), MAIN_CLASS, ...Object.entries(node).map(([k, v]) => `${k}=${v}`)];
+    const secure = ctx.secure ? [SECURE_PROPERTY] : [];
+    const args = [...jvm, ...secure, '-cp', classpath(dir, ctx.secure !== undefined), MAIN_CLASS,
+      ...Object.entries(node).map(([k, v]) => `${k}=${v}`)];
     return { command: jdkTool('java'), args, cwd: dir };
   },
 
   async probe(ctx) {
-    const base = `http://127.0.0.1:${ctx.ports['http'] ?? 9200}`;
+    const { secure } = ctx;
+    const base = `${secure ? 'https' : 'http'}://127.0.0.1:${ctx.ports['http'] ?? 9200}`;
     const get = async <T>(path: string): Promise<T> => {
+      if (secure) {
+        const response = await secureOpenSearchGet(secure, base + path, 5000);
+        if (response.status !== 200) throw new Error(`OPENSEARCH.UNAVAILABLE: GET ${path} answered ${response.status}`);
+        return JSON.parse(response.text) as T;
+      }
       const response = await fetch(base + path, { signal: AbortSignal.timeout(5000) });
       if (!response.ok) throw new Error(`OPENSEARCH.UNAVAILABLE: GET ${path} answered ${response.status}`);
       return (await response.json()) as T;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findJava } from './java.ts';
 import { resolveMaven } from './maven.ts';
+import { pulsarSecureConf, securePulsarGet } from './pulsar-secure.ts';
 import type { ServiceContext, ServiceDefinition, SpawnSpec } from './service.ts';
 
 /** Pulsar 4.0 LTS (4.0.8's closure is incomplete on the Central we reach; 4.0.7 resolves whole). Needs Java 21+. */
@@ -38,8 +39,11 @@ export const pulsar: ServiceDefinition = {
     const conf = join(ctx.dir, 'conf');
     await mkdir(conf, { recursive: true });
     const template = await readFile(join(TEMPLATES, 'standalone.conf'), 'utf8');
-    const ports = `\n### Ports (written by the launcher)\nwebServicePort=${port(ctx, 'web')}\nbrokerServicePort=${port(ctx, 'broker')}\n`;
-    await writeFile(join(conf, 'standalone.conf'), template + ports);
+    // Secured: TLS-only ports, token authentication, authorisation (services/pulsar/secure.conf).
+    const tail = ctx.secure
+      ? await pulsarSecureConf(TEMPLATES, ctx.secure, { web: port(ctx, 'web'), broker: port(ctx, 'broker') })
+      : `\n### Ports (written by the launcher)\nwebServicePort=${port(ctx, 'web')}\nbrokerServicePort=${port(ctx, 'broker')}\n`;
+    await writeFile(join(conf, 'standalone.conf'), template + tail);
     await copyFile(join(TEMPLATES, 'log4j2.xml'), join(conf, 'log4j2.xml'));
   },
 
@@ -69,22 +73,33 @@ export const pulsar: ServiceDefinition = {
     };
   },
 
-  /** Ready once `public/default` exists: the web API answers well before that. */
+  /**
+   * Ready once `public/default` exists: the web API answers well before that. Secured, over
+   * HTTPS trusting the folder's CA, with Refract's token.
+   */
   async probe(ctx: ServiceContext): Promise<string> {
-    const web = pulsarWebUrl(port(ctx, 'web'));
-    const namespaces = await getJson(`${web}/admin/v2/namespaces/public`);
+    const web = pulsarWebUrl(port(ctx, 'web'), '127.0.0.1', ctx.secure !== undefined);
+    const get = async (path: string, json = true): Promise<string> => {
+      const res = ctx.secure
+        ? await securePulsarGet(ctx.secure, `${web}${path}`, PROBE_TIMEOUT_MS, json)
+        : await plainGet(`${web}${path}`, json);
+      if (res.status < 200 || res.status > 299) throw new Error(`GET ${path}: HTTP ${res.status}`);
+      return res.text;
+    };
+    const namespaces: unknown = JSON.parse(await get('/admin/v2/namespaces/public'));
     if (!Array.isArray(namespaces) || !namespaces.includes('public/default')) {
       throw new Error(`public/default not there yet: ${JSON.stringify(namespaces)}`);
     }
-    const res = await fetch(`${web}/admin/v2/brokers/version`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    if (!res.ok) throw new Error(`GET /admin/v2/brokers/version: HTTP ${res.status}`);
-    return `Pulsar ${(await res.text()).trim()}`;
+    return `Pulsar ${(await get('/admin/v2/brokers/version', false)).trim()}`;
   },
 };
 
-/** Base URL of the admin REST API and WebSocket API (use `ws:` for the latter). */
-export function pulsarWebUrl(webPort: number, host = '127.0.0.1'): string {
-  return `http://${host}:${webPort}`;
+/**
+ * Base URL of the admin REST API and WebSocket API (use `ws:`, or `wss:` when `tls`, for the
+ * latter). `tls` is for a secured folder, whose web service answers on HTTPS only.
+ */
+export function pulsarWebUrl(webPort: number, host = '127.0.0.1', tls = false): string {
+  return `${tls ? 'https' : 'http'}://${host}:${webPort}`;
 }
 
 function port(ctx: ServiceContext, key: 'web' | 'broker' | 'bookie'): number {
@@ -93,8 +108,7 @@ function port(ctx: ServiceContext, key: 'web' | 'broker' | 'bookie'): number {
   return value;
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return res.json();
+async function plainGet(url: string, json: boolean): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(json ? { headers: { accept: 'application/json' } } : {}) });
+  return { status: res.status, text: await res.text() };
 }

@@ -1,3 +1,5 @@
+import type { SecureMaterial } from './secure.ts';
+
 /**
  * One real server the launcher can prepare, start, probe and stop (see docs/adr/0005).
  * Each server lives in its own module (pulsar.ts, janusgraph.ts, opensearch.ts, postgres.ts)
@@ -15,6 +17,11 @@ export interface ServiceContext {
   /** Ports resolved from configuration (env overrides), e.g. { web: 8080, broker: 6650 }. */
   readonly ports: Readonly<Record<string, number>>;
   readonly log: (message: string) => void;
+  /**
+   * Set when the services folder is secured (`services:up -- --secure`, docs/adr/0022): the
+   * server then requires TLS and credentials, and its probe presents them.
+   */
+  readonly secure?: SecureMaterial;
 }
 
 export interface SpawnSpec {

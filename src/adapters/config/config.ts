@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RefractError } from '../../domain/index.ts';
+import { Secret } from '../shared/secret.ts';
+
+/** A credential: only from the environment or a file, printed as [redacted] (docs/adr/0022). */
+const secret = z.string().min(1).transform((value) => new Secret(value)).optional();
 
 /** Every setting Refract reads, with its default. Env vars and CLI flags map onto it. */
 export const configSchema = z.object({
@@ -14,6 +19,22 @@ export const configSchema = z.object({
   pulsarNamespace: z.string().min(1).default('banking'),
   janusgraphUrl: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('ws://127.0.0.1:8182/gremlin'),
   opensearchUrl: z.url().default('http://127.0.0.1:9200'),
+  /**
+   * A PEM file with the CA certificates Refract trusts for https:// and wss:// servers; unset:
+   * the system's. Credentials (docs/security.md) come from the environment or a *File setting, never a flag.
+   */
+  caFile: z.string().min(1).optional(),
+  /** Pulsar: a JSON Web Token sent on every admin and WebSocket request. */
+  pulsarToken: secret,
+  pulsarTokenFile: z.string().min(1).optional(),
+  /** JanusGraph: Gremlin Server's SASL PLAIN login. */
+  janusgraphUsername: z.string().min(1).optional(),
+  janusgraphPassword: secret,
+  janusgraphPasswordFile: z.string().min(1).optional(),
+  /** OpenSearch: HTTP basic authentication. */
+  opensearchUsername: z.string().min(1).optional(),
+  opensearchPassword: secret,
+  opensearchPasswordFile: z.string().min(1).optional(),
   /** Vector index and alias names start with it: one prefix per deployment sharing an OpenSearch cluster. */
   indexPrefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, _ and -, as OpenSearch index names allow').default('refract-'),
   /** The PostgreSQL whose changes the CDC leg captures (docs/adr/0021); the launcher's cluster by default. */
@@ -49,6 +70,11 @@ export const configSchema = z.object({
 
 export type RefractConfig = z.infer<typeof configSchema>;
 
+/** Settings that hold a credential: never a flag (every process listing shows flags), never echoed in an error. */
+export const SECRET_SETTINGS = ['pulsarToken', 'janusgraphPassword', 'opensearchPassword'] as const;
+type SecretSetting = (typeof SECRET_SETTINGS)[number];
+const isSecretSetting = (key: string): key is SecretSetting => (SECRET_SETTINGS as readonly string[]).includes(key);
+
 /** Environment variable for each setting: REFRACT_ plus the name in upper snake case. */
 export const envName = (key: string) => `REFRACT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
@@ -59,6 +85,11 @@ export const envName = (key: string) => `REFRACT_${key.replace(/[A-Z]/g, (c) => 
 export function loadConfig(flags: Readonly<Record<string, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): RefractConfig {
   const raw: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
+  for (const key of SECRET_SETTINGS) {
+    if (flags[key] !== undefined) {
+      throw new RefractError('CONFIG.INVALID', `setting "${key}" is a credential and cannot be a flag, which every process listing shows: set ${envName(key)} or ${envName(`${key}File`)} instead`, { field: key });
+    }
+  }
   for (const key of Object.keys(configSchema.shape)) {
     const fromEnv = env[envName(key)];
     if (fromEnv !== undefined && fromEnv !== '') {
@@ -71,12 +102,53 @@ export function loadConfig(flags: Readonly<Record<string, unknown>> = {}, env: N
     }
   }
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return withCredentialFiles(parsed.data, origin);
   const issue = parsed.error.issues[0];
   const key = String(issue?.path[0] ?? '(config)');
+  const value = isSecretSetting(key) ? '[redacted]' : raw[key];
   throw new RefractError(
     'CONFIG.INVALID',
-    `setting "${key}" from ${origin[key] ?? 'defaults'} is invalid: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(raw[key])})`,
-    { field: key, value: raw[key] },
+    `setting "${key}" from ${origin[key] ?? 'defaults'} is invalid: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(value)})`,
+    { field: key, value },
   );
+}
+
+/**
+ * Reads each credential whose *File setting is given (its content, trimmed), and checks that a
+ * user name comes with a password. Errors name the setting and the file, never a credential.
+ */
+function withCredentialFiles(config: RefractConfig, origin: Readonly<Record<string, string>>): RefractConfig {
+  const resolved: RefractConfig = { ...config };
+  for (const key of SECRET_SETTINGS) {
+    const fileKey = `${key}File` as const;
+    const file = config[fileKey];
+    if (file === undefined) continue;
+    if (config[key] !== undefined) {
+      throw new RefractError('CONFIG.INVALID', `settings "${key}" (${origin[key]}) and "${fileKey}" (${origin[fileKey]}) are both set; set one`, { field: fileKey });
+    }
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new RefractError('CONFIG.INVALID', `setting "${fileKey}" from ${origin[fileKey]} names ${file}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { field: fileKey, value: file });
+    }
+    if (!content) throw new RefractError('CONFIG.INVALID', `setting "${fileKey}" from ${origin[fileKey]} names ${file}, which is empty`, { field: fileKey, value: file });
+    resolved[key] = new Secret(content);
+  }
+  for (const server of ['janusgraph', 'opensearch'] as const) {
+    const user = resolved[`${server}Username`];
+    const password = resolved[`${server}Password`];
+    if ((user === undefined) !== (password === undefined)) {
+      const missing = user === undefined ? `${server}Username` : `${server}Password`;
+      throw new RefractError('CONFIG.INVALID', `setting "${missing}" is missing: ${server} needs both a user name and a password (${envName(`${server}Username`)}, and ${envName(`${server}Password`)} or ${envName(`${server}PasswordFile`)})`, { field: missing });
+    }
+  }
+  if (config.caFile !== undefined) {
+    try {
+      readFileSync(config.caFile);
+    } catch (error) {
+      throw new RefractError('CONFIG.INVALID', `setting "caFile" from ${origin.caFile} names ${config.caFile}, which cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { field: 'caFile', value: config.caFile });
+    }
+  }
+  return resolved;
 }

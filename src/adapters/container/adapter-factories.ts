@@ -2,6 +2,7 @@ import type { RefractConfig } from '../config/config.ts';
 import { join } from 'node:path';
 import { RefractError } from '../../domain/index.ts';
 import type { BuildRecords, DeadLetters, Embedder, EventLog, GraphStore, Logger, VectorGenerations, VectorStore } from '../../ports/index.ts';
+import { serverAuth } from '../config/server-auth.ts';
 import { createFileInFlightJournal } from '../filesystem/file-inflight-journal.ts';
 import { createPinoLogger } from '../logging/pino-logger.ts';
 import { createMemoryInFlightJournal } from '../memory/memory-inflight-journal.ts';
@@ -23,7 +24,7 @@ export async function createEventLog(config: RefractConfig, logger: Logger, opti
     case 'pulsar': {
       const { createPulsarEventLog } = await import('../pulsar/pulsar-event-log.ts');
       return createPulsarEventLog({
-        webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, logger,
+        webUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace, logger,
         ...(options.producerName ? { producerName: options.producerName } : {}),
       });
     }
@@ -36,7 +37,7 @@ export function createGraphStore(config: RefractConfig): Promise<GraphStore> {
       return Promise.resolve(createMemoryGraphStore());
     case 'janusgraph':
       return import('../janusgraph/janusgraph-graph-store.ts').then(({ createJanusGraphStore }) =>
-        createJanusGraphStore({ url: config.janusgraphUrl }));
+        createJanusGraphStore({ url: config.janusgraphUrl, auth: serverAuth(config, 'janusgraph') }));
   }
 }
 
@@ -48,7 +49,7 @@ export function createVectorStore(config: RefractConfig, embedder: Embedder, opt
     case 'opensearch':
       return import('../opensearch/opensearch-vector-store.ts').then(({ createOpenSearchVectorStore }) =>
         createOpenSearchVectorStore({
-          node: config.opensearchUrl, dimension: embedder.dimension, prefix: options.indexPrefix ?? config.indexPrefix,
+          node: config.opensearchUrl, auth: serverAuth(config, 'opensearch'), dimension: embedder.dimension, prefix: options.indexPrefix ?? config.indexPrefix,
         }));
   }
 }
@@ -74,7 +75,7 @@ export async function createDeadLetters(config: RefractConfig): Promise<DeadLett
       return createMemoryDeadLetters();
     case 'pulsar': {
       const { createPulsarDeadLetters } = await import('../pulsar/pulsar-dead-letters.ts');
-      return createPulsarDeadLetters({ webUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+      return createPulsarDeadLetters({ webUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
     }
   }
 }
@@ -105,7 +106,7 @@ export async function createBuildRecords(config: RefractConfig): Promise<BuildRe
     }
     case 'pulsar': {
       const { createPulsarBuildRecords } = await import('../pulsar/pulsar-build-records.ts');
-      return createPulsarBuildRecords(config.pulsarUrl, { tenant: config.pulsarTenant, namespace: config.pulsarNamespace });
+      return createPulsarBuildRecords(config.pulsarUrl, { tenant: config.pulsarTenant, namespace: config.pulsarNamespace }, serverAuth(config, 'pulsar'));
     }
   }
 }
@@ -120,5 +121,5 @@ export async function createVectorGenerations(config: RefractConfig, embedder: E
     throw new RefractError('CONFIG.INVALID', `a rebuild needs vector stores that outlive the process (vectors: opensearch); vectors is ${config.vectors}, which every run builds from the log`, { field: 'vectors', value: config.vectors });
   }
   const { createOpenSearchGenerations } = await import('../opensearch/opensearch-generations.ts');
-  return createOpenSearchGenerations({ node: config.opensearchUrl, dimension: embedder.dimension, prefix: config.indexPrefix });
+  return createOpenSearchGenerations({ node: config.opensearchUrl, auth: serverAuth(config, 'opensearch'), dimension: embedder.dimension, prefix: config.indexPrefix });
 }

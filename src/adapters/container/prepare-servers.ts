@@ -1,5 +1,6 @@
 import type { App } from '../../projections/app.ts';
 import type { RefractConfig } from '../config/config.ts';
+import { serverAuth } from '../config/server-auth.ts';
 import { oneShotRetry, type OneShotRetry } from '../cli/one-shot-retry.ts';
 
 /**
@@ -14,14 +15,14 @@ export async function prepareServers(config: RefractConfig, app: App, retry: One
   if (config.eventLog === 'pulsar') {
     const { initTopology } = await import('../pulsar/init-topology.ts');
     const report = await retry('pulsar topology', () =>
-      initTopology({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, topics: app.topics }));
+      initTopology({ adminUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace, topics: app.topics }));
     const created = report.steps.filter((s) => s.outcome !== 'present').length;
     done.push(`pulsar topology ${config.pulsarTenant}/${config.pulsarNamespace}: ${created} changed, ${report.steps.length - created} present`);
   }
   if (config.graph === 'janusgraph') {
     const { initGraphSchema } = await import('../janusgraph/init-graph-schema.ts');
     const { graphSchemaFor } = await import('../janusgraph/graph-schema.ts');
-    const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl, schema: graphSchemaFor(app) }));
+    const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl, auth: serverAuth(config, 'janusgraph'), schema: graphSchemaFor(app) }));
     done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, indices ${report.index}`);
   }
   return done;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { ServerAuth } from '../shared/server-auth.ts';
 
 /**
  * The typed slice of the untyped `gremlin` package (3.7.x, CommonJS, no @types) that this
@@ -73,6 +74,11 @@ export interface RemoteConnectionOptions {
   readonly mimeType: string;
   readonly traversalSource: string;
   readonly writer?: unknown;
+  /** SASL login, answered when the server challenges (Gremlin Server's authentication). */
+  readonly authenticator?: unknown;
+  /** CA certificates (PEM) a wss:// connection trusts; with rejectUnauthorized, the server must chain to one. */
+  readonly ca?: readonly string[];
+  readonly rejectUnauthorized?: boolean;
 }
 
 interface ResultSet {
@@ -94,6 +100,9 @@ interface GremlinModule {
   readonly driver: {
     readonly DriverRemoteConnection: new (url: string, options: RemoteConnectionOptions) => DriverRemoteConnection;
     readonly Client: new (url: string, options: RemoteConnectionOptions) => ScriptClient;
+    readonly auth: {
+      readonly PlainTextSaslAuthenticator: new (username: string, password: string) => unknown;
+    };
   };
   readonly process: {
     readonly AnonymousTraversalSource: {
@@ -118,6 +127,19 @@ interface GremlinModule {
 export const gremlin = createRequire(import.meta.url)('gremlin') as GremlinModule;
 export const __ = gremlin.process.statics;
 export const { P, TextP, t, merge, column, order } = gremlin.process;
+
+/**
+ * The connection options for a secured Gremlin Server (docs/security.md): SASL PLAIN with the
+ * user and password, and the CA a wss:// connection trusts. None for an unsecured one.
+ */
+export function connectionAuth(auth: ServerAuth | undefined): Pick<RemoteConnectionOptions, 'authenticator' | 'ca' | 'rejectUnauthorized'> {
+  return {
+    ...(auth?.username !== undefined && auth.password
+      ? { authenticator: new gremlin.driver.auth.PlainTextSaslAuthenticator(auth.username, auth.password.reveal()) }
+      : {}),
+    ...(auth?.ca === undefined ? {} : { ca: [auth.ca], rejectUnauthorized: true }),
+  };
+}
 
 /** GraphSON 3: the JS driver's GraphBinary reader fails on JanusGraph's own types (edge ids). */
 export const GRAPHSON3_MIME_TYPE = 'application/vnd.gremlin-v3.0+json';

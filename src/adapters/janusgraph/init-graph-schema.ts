@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { RefractError } from '../../domain/index.ts';
 import { BANKING_GRAPH_SCHEMA, SYSTEM_KEYS, type GraphSchema } from './graph-schema.ts';
-import { GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import { serverOrigin } from '../shared/server-origin.ts';
+import { connectionAuth, GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
 import { SCHEMA_SCRIPT } from './schema-script.ts';
 import { storeCall } from './store-errors.ts';
 
 export interface SchemaInitConfig {
   /** Gremlin Server WebSocket endpoint, e.g. ws://127.0.0.1:8182/gremlin */
   readonly url: string;
+  /** The user, password and CA for a secured Gremlin Server (docs/security.md). */
+  readonly auth?: ServerAuth;
   readonly schema?: GraphSchema;
   /** How long the script may wait for each index step (a re-index, ENABLED); below requestTimeoutMs. */
   readonly indexWaitMs?: number;
@@ -34,7 +38,7 @@ const answerSchema = z.object({ created: z.array(z.string()), present: z.array(z
  */
 export async function initGraphSchema(config: SchemaInitConfig): Promise<SchemaReport> {
   const schema = config.schema ?? BANKING_GRAPH_SCHEMA;
-  const client = new gremlin.driver.Client(config.url, { mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g' });
+  const client = new gremlin.driver.Client(config.url, { mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', ...connectionAuth(config.auth) });
   const bindings = {
     vertexLabels: [...schema.vertexLabels],
     edgeLabels: [...schema.edgeLabels],
@@ -46,7 +50,7 @@ export async function initGraphSchema(config: SchemaInitConfig): Promise<SchemaR
     waitMs: config.indexWaitMs ?? 20_000,
   };
   try {
-    const result = await storeCall('schema init', config.requestTimeoutMs ?? 60_000, () => client.submit(SCHEMA_SCRIPT, bindings));
+    const result = await storeCall('schema init', config.requestTimeoutMs ?? 60_000, () => client.submit(SCHEMA_SCRIPT, bindings), serverOrigin(config.url));
     const answer: unknown = result.toArray()[0];
     const { created, present, indices } = answerSchema.parse(typeof answer === 'string' ? JSON.parse(answer) : answer);
     const waiting = Object.entries(indices).filter(([, status]) => status !== 'ENABLED');

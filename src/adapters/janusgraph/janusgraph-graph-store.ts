@@ -5,7 +5,9 @@ import { coalesceUpsert } from './coalesce-upsert.ts';
 import { RESERVED_KEYS } from './graph-schema.ts';
 import { createGraphSONWriter } from './graphson-double.ts';
 import { getVertices, sourceIds, toStoredVertex } from './graph-reads.ts';
-import { GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import { serverOrigin } from '../shared/server-origin.ts';
+import { connectionAuth, GRAPHSON3_MIME_TYPE, gremlin } from './gremlin-driver.ts';
 import { mergeUpsert } from './merge-upsert.ts';
 import { pagedGraphWork, type PagedRequest } from './paged-graph-work.ts';
 import { storeCall } from './store-errors.ts';
@@ -13,6 +15,8 @@ import { storeCall } from './store-errors.ts';
 export interface JanusGraphStoreConfig {
   /** Gremlin Server WebSocket endpoint, e.g. ws://127.0.0.1:8182/gremlin */
   readonly url: string;
+  /** The user, password and CA for a secured Gremlin Server (docs/security.md). */
+  readonly auth?: ServerAuth;
   /** `mergeV` (default, faster here) or `coalesce`: both guarded the same way; see docs/adr/0009. */
   readonly upsert?: 'mergeV' | 'coalesce';
   /** Commands per write traversal; one traversal is one transaction. */
@@ -39,7 +43,7 @@ const UPSERTS = { mergeV: mergeUpsert, coalesce: coalesceUpsert } as const;
  */
 export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore {
   const connection = new gremlin.driver.DriverRemoteConnection(config.url, {
-    mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', writer: createGraphSONWriter(),
+    mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', writer: createGraphSONWriter(), ...connectionAuth(config.auth),
   });
   const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
   const upsert = UPSERTS[config.upsert ?? 'mergeV'];
@@ -47,7 +51,8 @@ export function createJanusGraphStore(config: JanusGraphStoreConfig): GraphStore
   const bytesPerTraversal = config.maxBytesPerTraversal ?? DEFAULT_MAX_BYTES;
   const perRead = config.maxIdsPerRead ?? 500;
   const timeoutMs = config.requestTimeoutMs ?? 30_000;
-  const call = <T>(operation: string, work: () => Promise<T>) => storeCall(operation, timeoutMs, work);
+  const server = serverOrigin(config.url);
+  const call = <T>(operation: string, work: () => Promise<T>) => storeCall(operation, timeoutMs, work, server);
   const single = async (operation: string, work: () => Promise<{ value: unknown }>) => Number((await call(operation, work)).value ?? 0);
   const paged = pagedGraphWork(g, {
     verticesPerRequest: config.verticesPerRequest ?? 2_000,

@@ -1,4 +1,5 @@
 import { isRefractError, RefractError, type ErrorCode } from '../../domain/index.ts';
+import { untrustedCertificate, untrustedCertificateCode } from '../shared/tls-trust.ts';
 
 /*
  * Server errors are classified by exception class names (the `exceptions` attribute and the
@@ -54,14 +55,16 @@ const REQUEST_REFUSED = new Set([401, 403, 407, 497, 498, 499]);
  * retryable and not the event's fault, so a store that fails every write stops the leg
  * instead of dead-lettering the stream.
  */
-export function toStoreError(error: unknown, operation: string): RefractError {
+export function toStoreError(error: unknown, operation: string, server = 'its server'): RefractError {
   if (isRefractError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
   const status = error instanceof Error ? responseStatus(error) : undefined;
   const wrap = (code: ErrorCode) =>
     new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
+  const untrusted = untrustedCertificateCode(error);
+  if (untrusted) return untrustedCertificate('JanusGraph', server, untrusted, 'janusgraphUrl');
   if (status) {
-    if (REQUEST_REFUSED.has(status.code)) return wrap('CONFIG.INVALID');
+    if (REQUEST_REFUSED.has(status.code)) return refusedLogin(operation, server, status.code, message);
     if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${message}\n${status.details}`) || CLOSED_BY_OTHERS.test(message)) return wrap('STORE.CONFLICT');
     if (status.code === STATUS.tooManyRequests || OVERLOADED.test(status.classes)) return wrap('STORE.OVERLOADED');
     if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(status.classes)) return wrap('STORE.UNAVAILABLE');
@@ -98,8 +101,18 @@ function responseStatus(error: Error): { code: number; details: string; classes:
 
 const firstLine = (message: string) => message.split('\n', 1)[0] ?? message;
 
+/** A refused login or request: configuration, which no retry fixes; names the server and the settings, never their values. */
+function refusedLogin(operation: string, server: string, status: number, message: string): RefractError {
+  return new RefractError(
+    'CONFIG.INVALID',
+    `JanusGraph at ${server} refused ${operation} (${status}): ${firstLine(message)}; check settings janusgraphUsername and ` +
+      'janusgraphPassword (REFRACT_JANUSGRAPH_USERNAME, REFRACT_JANUSGRAPH_PASSWORD or REFRACT_JANUSGRAPH_PASSWORD_FILE; none are sent when unset)',
+    { operation, status, server, field: 'janusgraphPassword' },
+  );
+}
+
 /** Runs one request with a deadline; a request past it counts as the store being unavailable. */
-export async function storeCall<T>(operation: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+export async function storeCall<T>(operation: string, timeoutMs: number, work: () => Promise<T>, server?: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new RefractError('STORE.UNAVAILABLE', `JanusGraph ${operation} timed out after ${timeoutMs} ms`, { operation, timeoutMs })), timeoutMs);
@@ -107,7 +120,7 @@ export async function storeCall<T>(operation: string, timeoutMs: number, work: (
   try {
     return await Promise.race([work(), deadline]);
   } catch (error) {
-    throw toStoreError(error, operation);
+    throw toStoreError(error, operation, server);
   } finally {
     clearTimeout(timer);
   }

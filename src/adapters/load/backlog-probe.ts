@@ -1,5 +1,6 @@
 import type { RefractConfig } from '../config/config.ts';
 import { loadApp } from '../config/load-app.ts';
+import { serverAuth } from '../config/server-auth.ts';
 import type { LegName } from './leg-tap.ts';
 
 /** A leg's real subscription backlog, where the log can tell it without consuming; undefined otherwise. */
@@ -16,7 +17,7 @@ export async function createBacklogProbe(config: RefractConfig): Promise<Backlog
   const { createPulsarAdmin } = await import('../pulsar/pulsar-admin.ts');
   const { subscriptionBacklog } = await import('../pulsar/subscription-backlog.ts');
   const { fullTopicName } = await import('../pulsar/topic-names.ts');
-  const admin = createPulsarAdmin(config.pulsarUrl, 5_000);
+  const admin = createPulsarAdmin(config.pulsarUrl, { timeoutMs: 5_000, auth: serverAuth(config, 'pulsar') });
   const { topics } = await loadApp(config);
   const where = { tenant: config.pulsarTenant, namespace: config.pulsarNamespace };
   return async (leg) => {

@@ -1,4 +1,7 @@
 import type { RefractConfig } from '../config/config.ts';
+import { serverAuth } from '../config/server-auth.ts';
+import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
+import { fetchTrusting } from '../shared/tls-trust.ts';
 
 /**
  * Versions of the servers a run used, asked once through their read-only endpoints; a server
@@ -7,20 +10,20 @@ import type { RefractConfig } from '../config/config.ts';
  */
 export async function serverVersions(config: RefractConfig): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const ask = async (url: string) => {
+  const ask = async (url: string, auth: ServerAuth) => {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(3_000) });
       return res.ok ? await res.text() : undefined;
     } catch {
       return undefined;
     }
   };
   if (config.eventLog === 'pulsar') {
-    const v = await ask(`${config.pulsarUrl.replace(/\/+$/, '')}/admin/v2/brokers/version`);
+    const v = await ask(`${config.pulsarUrl.replace(/\/+$/, '')}/admin/v2/brokers/version`, serverAuth(config, 'pulsar'));
     if (v) out['pulsar'] = v.replace(/"/g, '').trim();
   }
   if (config.vectors === 'opensearch') {
-    const body = await ask(config.opensearchUrl);
+    const body = await ask(config.opensearchUrl, serverAuth(config, 'opensearch'));
     const v = body ? (parseJson(body) as { version?: { number?: string } } | undefined)?.version?.number : undefined;
     if (v) out['opensearch'] = v;
   }

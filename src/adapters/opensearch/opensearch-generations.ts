@@ -2,13 +2,16 @@ import { isRefractError, RefractError } from '../../domain/index.ts';
 import type { IndexGeneration, VectorGenerations } from '../../ports/index.ts';
 import { DEFAULT_INDEX_PREFIX, FIRST_GENERATION, vectorIndexNames } from './index-names.ts';
 import { aliasTarget, checkDimension, initVectorIndices } from './init-vector-indices.ts';
-import { createOpenSearchClient } from './opensearch-client.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import { clientOptions, createOpenSearchClient } from './opensearch-client.ts';
 import { createOpenSearchVectorStore } from './opensearch-vector-store.ts';
 import { toStoreError } from './store-errors.ts';
 import { vectorIndexBody } from './vector-index-body.ts';
 
 export interface OpenSearchGenerationsConfig {
   readonly node: string;
+  /** The user, password and CA for a secured cluster (docs/security.md). */
+  readonly auth?: ServerAuth;
   readonly prefix?: string;
   readonly dimension: number;
   readonly requestTimeoutMs?: number;
@@ -20,7 +23,7 @@ export interface OpenSearchGenerationsConfig {
  * moves every alias of the rebuild at once, so a search sees either all old or all new indices.
  */
 export function createOpenSearchGenerations(config: OpenSearchGenerationsConfig): VectorGenerations {
-  const client = createOpenSearchClient(config.node, config.requestTimeoutMs);
+  const client = createOpenSearchClient(config.node, clientOptions(config));
   const prefix = config.prefix ?? DEFAULT_INDEX_PREFIX;
   const call = async <T>(action: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -50,6 +53,7 @@ export function createOpenSearchGenerations(config: OpenSearchGenerationsConfig)
       const store = createOpenSearchVectorStore({
         node: config.node, prefix, dimension: config.dimension,
         ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
+        ...(config.auth ? { auth: config.auth } : {}),
         concreteIndexOf: (index) => {
           const next = byIndex.get(index);
           if (!next) throw new RefractError('STORE.FAILED', `the rebuild has no new generation of index ${index}`, { index });

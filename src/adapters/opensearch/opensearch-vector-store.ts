@@ -3,7 +3,8 @@ import { createBulkWriter } from './bulk-write.ts';
 import { DEFAULT_INDEX_PREFIX, vectorIndexNames } from './index-names.ts';
 import { initVectorIndices } from './init-vector-indices.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
-import { createOpenSearchClient } from './opensearch-client.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import { clientOptions, createOpenSearchClient } from './opensearch-client.ts';
 import { createRefresher, type RefreshPolicy } from './refresh-policy.ts';
 import { createTombstonePurge } from './purge-tombstones.ts';
 import { createVectorReads } from './vector-reads.ts';
@@ -11,6 +12,8 @@ import { createVectorReads } from './vector-reads.ts';
 export interface OpenSearchVectorStoreConfig {
   /** e.g. http://127.0.0.1:9200 */
   readonly node: string;
+  /** The user, password and CA for a secured cluster (docs/security.md). */
+  readonly auth?: ServerAuth;
   /** Index and alias names start with it (default `refract-`): one prefix per deployment or test. */
   readonly prefix?: string;
   /** When writes become visible to search, scan and count (default `before-read`; see RefreshPolicy). */
@@ -33,7 +36,7 @@ export interface OpenSearchVectorStoreConfig {
  * process) on its first write, so a fresh cluster needs no separate step.
  */
 export function createOpenSearchVectorStore(config: OpenSearchVectorStoreConfig): VectorStore {
-  const client = createOpenSearchClient(config.node, config.requestTimeoutMs);
+  const client = createOpenSearchClient(config.node, clientOptions(config));
   const prefix = config.prefix ?? DEFAULT_INDEX_PREFIX;
   const dimension = config.dimension ?? 384;
   const policy = config.refresh ?? 'before-read';

@@ -1,5 +1,6 @@
 import { errors } from '@opensearch-project/opensearch';
 import { RefractError, type ErrorCode } from '../../domain/index.ts';
+import { untrustedCertificate, untrustedCertificateCode } from '../shared/tls-trust.ts';
 
 /** What OpenSearch reports about a failure, in the shape of its `error` objects. */
 export interface OpenSearchCause {
@@ -76,8 +77,8 @@ const CODES: Record<FailureKind, ErrorCode> = {
 };
 
 /**
- * The error for a failure of `kind`. A refusal names the server and the setting to fix: the
- * only credentials Refract can send to OpenSearch are the user and password in its URL.
+ * The error for a failure of `kind`. A refusal names the server and the settings to fix: the
+ * user and password Refract sends (opensearchUsername, opensearchPassword) and that user's rights.
  */
 export function failureError(
   kind: FailureKind, message: string, details: Record<string, unknown>, options: { cause?: unknown; server?: string } = {},
@@ -86,9 +87,10 @@ export function failureError(
   const server = options.server ?? 'unknown';
   return new RefractError(
     CODES[kind],
-    `${message}: OpenSearch at ${server} refused Refract's credentials or permissions; check setting opensearchUrl ` +
-      '(REFRACT_OPENSEARCH_URL or --opensearch-url, which carries the user and password) and that user\'s rights',
-    { ...details, field: 'opensearchUrl', server },
+    `${message}: OpenSearch at ${server} refused Refract's credentials or permissions; check settings opensearchUsername ` +
+      'and opensearchPassword (REFRACT_OPENSEARCH_USERNAME, REFRACT_OPENSEARCH_PASSWORD or REFRACT_OPENSEARCH_PASSWORD_FILE; ' +
+      'none are sent when unset) and that user\'s rights',
+    { ...details, field: 'opensearchPassword', server },
     { cause: options.cause },
   );
 }
@@ -103,6 +105,9 @@ export function toStoreError(error: unknown, action: string): unknown {
     error instanceof errors.ConnectionError || error instanceof errors.TimeoutError ||
     error instanceof errors.NoLivingConnectionsError || error instanceof errors.RequestAbortedError
   ) {
+    const untrusted = untrustedCertificateCode(error);
+    const url = connectionUrl(error);
+    if (untrusted && url) return untrustedCertificate('OpenSearch', url.href, untrusted, 'opensearchUrl');
     return new RefractError('STORE.UNAVAILABLE', `OpenSearch did not answer ${action}: ${error.message}`, { action }, { cause: error });
   }
   if (error instanceof errors.ResponseError) {
@@ -117,8 +122,12 @@ export function toStoreError(error: unknown, action: string): unknown {
 
 /** The server a client error came from, without any credentials its URL carried. */
 function serverOf(error: errors.ResponseError): string | undefined {
-  const url = (error.meta as { meta?: { connection?: { url?: URL } | null } } | undefined)?.meta?.connection?.url;
-  return url instanceof URL ? url.origin : undefined;
+  return connectionUrl(error)?.origin;
+}
+
+function connectionUrl(error: errors.OpenSearchClientError): URL | undefined {
+  const url = ((error as { meta?: unknown }).meta as { meta?: { connection?: { url?: URL } | null } } | undefined)?.meta?.connection?.url;
+  return url instanceof URL ? url : undefined;
 }
 
 /** True when a request failed only because the index or alias does not exist (yet). */

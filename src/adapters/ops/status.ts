@@ -2,8 +2,11 @@ import { buildStates, type BuildState } from '../../projections/fingerprint.ts';
 import type { Readiness } from '../../runtime/index.ts';
 import type { RefractConfig } from '../config/config.ts';
 import { loadApp } from '../config/load-app.ts';
+import { serverAuth } from '../config/server-auth.ts';
 import { createBuildRecords, createDeadLetters, createGraphStore } from '../container/adapter-factories.ts';
+import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
+import { fetchTrusting } from '../shared/tls-trust.ts';
 import { OPERATED_LEGS } from './serve-ops.ts';
 
 export interface ServerStatus {
@@ -90,7 +93,7 @@ async function serverStatuses(config: RefractConfig): Promise<ServerStatus[]> {
   const checks: Promise<ServerStatus>[] = [];
   if (config.eventLog === 'pulsar') {
     checks.push(probe('pulsar', config.pulsarUrl, async () => {
-      const text = await httpText(`${config.pulsarUrl.replace(/\/+$/, '')}/admin/v2/brokers/version`);
+      const text = await httpText(`${config.pulsarUrl.replace(/\/+$/, '')}/admin/v2/brokers/version`, serverAuth(config, 'pulsar'));
       return `Pulsar ${text.replace(/"/g, '').trim()}`;
     }));
   }
@@ -107,7 +110,7 @@ async function serverStatuses(config: RefractConfig): Promise<ServerStatus[]> {
   }
   if (config.vectors === 'opensearch') {
     checks.push(probe('opensearch', config.opensearchUrl, async () => {
-      const health = JSON.parse(await httpText(`${config.opensearchUrl.replace(/\/+$/, '')}/_cluster/health`)) as { status?: string };
+      const health = JSON.parse(await httpText(`${config.opensearchUrl.replace(/\/+$/, '')}/_cluster/health`, serverAuth(config, 'opensearch'))) as { status?: string };
       if (health.status === 'red') throw new Error('cluster health red');
       return `cluster ${health.status ?? 'unknown'}`;
     }));
@@ -121,7 +124,7 @@ async function legStatuses(config: RefractConfig): Promise<LegStatus[]> {
   const { createPulsarAdmin } = await import('../pulsar/pulsar-admin.ts');
   const { subscriptionStats } = await import('../pulsar/subscription-backlog.ts');
   const { fullTopicName } = await import('../pulsar/topic-names.ts');
-  const admin = createPulsarAdmin(config.pulsarUrl, TIMEOUT_MS);
+  const admin = createPulsarAdmin(config.pulsarUrl, { timeoutMs: TIMEOUT_MS, auth: serverAuth(config, 'pulsar') });
   const deadLetters = await createDeadLetters(config);
   const where = { tenant: config.pulsarTenant, namespace: config.pulsarNamespace };
   const { topics } = await loadApp(config);
@@ -170,8 +173,10 @@ async function probe(name: string, url: string, ask: () => Promise<string>): Pro
   }
 }
 
-async function httpText(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+/** A GET with the server's credentials and trusted CA; a refusal says which setting to check. */
+async function httpText(url: string, auth: ServerAuth): Promise<string> {
+  const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (res.status === 401 || res.status === 403) throw new Error(`HTTP ${res.status}: the server refused Refract's credentials (docs/security.md)`);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return res.text();
 }

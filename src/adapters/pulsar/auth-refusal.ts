@@ -6,7 +6,7 @@ export const isAuthRefusal = (status: number): boolean => status === 401 || stat
 
 /**
  * The configuration error for a refused login or permission, naming the server (without any
- * credentials its URL carried) and the setting that points at it. The leg stops at once.
+ * credentials its URL carried) and the setting that holds the token. The leg stops at once.
  */
 export function authRefusal(
   url: string, what: string, status: number, reason: string, details: Record<string, unknown> = {},
@@ -14,9 +14,9 @@ export function authRefusal(
   const server = serverOrigin(url);
   return new RefractError(
     'CONFIG.INVALID',
-    `Pulsar at ${server} refused ${what} (${status}): ${reason}; Refract sends Pulsar no credentials, so the broker must let it in: ` +
-      'check setting pulsarUrl (REFRACT_PULSAR_URL or --pulsar-url) and the broker\'s authentication and authorisation',
-    { ...details, field: 'pulsarUrl', server, status },
+    `Pulsar at ${server} refused ${what} (${status}): ${reason}; check the token Refract sends (setting pulsarToken: ` +
+      'REFRACT_PULSAR_TOKEN or REFRACT_PULSAR_TOKEN_FILE; none is sent when neither is set) and what the broker lets its role do',
+    { ...details, field: 'pulsarToken', server, status },
   );
 }
 

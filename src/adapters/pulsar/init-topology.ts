@@ -1,5 +1,6 @@
 import { BANKING_TOPIC_NAMES, RefractError } from '../../domain/index.ts';
 import { DEFAULT_DEAD_LETTER_TOPICS, ensureKeepingSubscription, DEAD_LETTER_SUBSCRIPTION } from './dead-letter-topics.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { adminReason, createPulsarAdmin, type PulsarAdmin } from './pulsar-admin.ts';
 import { fullTopicName, topicPath } from './topic-names.ts';
 
@@ -15,6 +16,8 @@ export const KEEP_FOREVER: RetentionPolicy = { minutes: -1, sizeMb: -1 };
 export interface TopologyConfig {
   /** The web service URL, e.g. http://127.0.0.1:8080. */
   readonly adminUrl: string;
+  /** The token and CA for a secured broker (docs/security.md). */
+  readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;
   /** Logical topic names; default one per banking entity type. */
@@ -43,7 +46,7 @@ export interface TopologyReport {
  * what is there, so a second run reports every step `present` and changes nothing.
  */
 export async function initTopology(config: TopologyConfig): Promise<TopologyReport> {
-  const admin = createPulsarAdmin(config.adminUrl);
+  const admin = createPulsarAdmin(config.adminUrl, config.auth ? { auth: config.auth } : {});
   const tenant = config.tenant ?? 'refract';
   const namespace = config.namespace ?? 'banking';
   const ns = `${tenant}/${namespace}`;

@@ -1,5 +1,7 @@
 import { RefractError } from '../../domain/index.ts';
+import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
+import { fetchTrusting, untrustedCertificate, untrustedCertificateCode } from '../shared/tls-trust.ts';
 import { authRefusal, isAuthRefusal } from './auth-refusal.ts';
 
 export interface AdminAnswer {
@@ -13,29 +15,40 @@ export interface PulsarAdmin {
   /**
    * Any HTTP answer comes back (callers decide what 404 or 409 mean), except: no answer, a 5xx
    * (a broker whose bookies are not back yet answers 500), 408 or 429 throw the retryable
-   * LOG.UNAVAILABLE; 401 and 403 throw CONFIG.INVALID.
+   * LOG.UNAVAILABLE; 401 and 403, and a certificate Refract does not trust, throw CONFIG.INVALID.
    */
   request(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<AdminAnswer>;
   /** A 2xx body, or LOG.REFUSED naming the path and the broker's reason. */
   get(path: string): Promise<unknown>;
 }
 
-/** A fetch-based client for `/admin/v2`; the web URL is e.g. http://127.0.0.1:8080. */
-export function createPulsarAdmin(webUrl: string, timeoutMs = 10_000): PulsarAdmin {
+export interface PulsarAdminOptions {
+  readonly timeoutMs?: number;
+  /** The token it sends and the CA it trusts (docs/security.md). */
+  readonly auth?: ServerAuth;
+}
+
+/** A fetch-based client for `/admin/v2`; the web URL is e.g. http://127.0.0.1:8080 or https://…:8443. */
+export function createPulsarAdmin(webUrl: string, options: PulsarAdminOptions = {}): PulsarAdmin {
   const base = webUrl.replace(/\/+$/, '');
   const server = serverOrigin(base);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const send = fetchTrusting(options.auth?.ca);
+  const authorization = authorizationHeader(options.auth);
   const request: PulsarAdmin['request'] = async (method, path, body) => {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(`${base}${path}`, {
+      res = await send(`${base}${path}`, {
         method,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { accept: 'application/json', ...authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
       text = await res.text(); // the body can be cut off too
     } catch (cause) {
+      const untrusted = untrustedCertificateCode(cause);
+      if (untrusted) throw untrustedCertificate('Pulsar', base, untrusted, 'pulsarUrl');
       throw new RefractError('LOG.UNAVAILABLE', `Pulsar admin API at ${server} did not answer ${method} ${path}: ${describe(cause)}`, { url: server, path }, { cause });
     }
     const answer = { status: res.status, body: parse(text) };

@@ -1,5 +1,6 @@
 import { RefractError, type ProjectionBuild } from '../../domain/index.ts';
 import type { BuildRecords } from '../../ports/index.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { adminReason, createPulsarAdmin } from './pulsar-admin.ts';
 import type { PulsarNamespace } from './topic-names.ts';
 
@@ -11,8 +12,8 @@ const PREFIX = 'refract.built.';
  * They live beside the log they were built from, so every runner and `refract status` read the
  * same record, and dropping the namespace drops them with it.
  */
-export function createPulsarBuildRecords(webUrl: string, where: PulsarNamespace): BuildRecords {
-  const admin = createPulsarAdmin(webUrl);
+export function createPulsarBuildRecords(webUrl: string, where: PulsarNamespace, auth?: ServerAuth): BuildRecords {
+  const admin = createPulsarAdmin(webUrl, auth ? { auth } : {});
   const path = `/admin/v2/namespaces/${where.tenant}/${where.namespace}/properties`;
   return {
     async read() {

@@ -6,6 +6,7 @@ import { deadLetterProperties, PAYLOAD_OMITTED, PROPERTIES_OMITTED } from './dea
 import { scanDeadLetters } from './dead-letter-scan.ts';
 import { DEAD_LETTER_SUBSCRIPTION, deadLetterTopicFor, ensureKeepingSubscription } from './dead-letter-topics.ts';
 import { createPublisher } from './publisher.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { createPulsarAdmin } from './pulsar-admin.ts';
 import { DEFAULT_RECONNECT } from './reconnect.ts';
 import { subscriptionBacklog } from './subscription-backlog.ts';
@@ -15,6 +16,8 @@ import { createWebSocketTransport } from './websocket-transport.ts';
 
 export interface PulsarDeadLettersConfig {
   readonly webUrl: string;
+  /** The token and CA for a secured broker (docs/security.md). */
+  readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;
   /** A leg's dead-letter topic (default `<leg>-dlq`). */
@@ -43,8 +46,9 @@ export function createPulsarDeadLetters(config: PulsarDeadLettersConfig): DeadLe
   const topicOf = (leg: string) => fullTopicName(where, (config.topicFor ?? deadLetterTopicFor)(leg));
   const transport = config.transport ?? createWebSocketTransport({
     webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+    ...(config.auth ? { auth: config.auth } : {}),
   });
-  const admin = createPulsarAdmin(config.webUrl);
+  const admin = createPulsarAdmin(config.webUrl, config.auth ? { auth: config.auth } : {});
   const kept = new Set<string>();
   const idleMs = config.listTimeoutMs ?? 5_000;
 

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EventLog, Logger, Subscription } from '../../ports/index.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { createPublisher } from './publisher.ts';
 import { createPulsarAdmin } from './pulsar-admin.ts';
 import { createPulsarLogReader, createPulsarSubscription } from './pulsar-subscription.ts';
@@ -12,6 +13,8 @@ import { createWebSocketTransport } from './websocket-transport.ts';
 export interface PulsarEventLogConfig {
   /** The broker's web service URL (admin REST and WebSocket API), e.g. http://127.0.0.1:8080. */
   readonly webUrl: string;
+  /** The token and CA for a secured broker (docs/security.md). */
+  readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;
   /**
@@ -47,8 +50,9 @@ export function createPulsarEventLog(config: PulsarEventLogConfig): EventLog {
   const where = { tenant: config.tenant ?? 'refract', namespace: config.namespace ?? 'banking' };
   const transport = config.transport ?? createWebSocketTransport({
     webUrl: config.webUrl, ...(config.maxFrameBytes ? { maxFrameBytes: config.maxFrameBytes } : {}),
+    ...(config.auth ? { auth: config.auth } : {}),
   });
-  const admin = createPulsarAdmin(config.webUrl);
+  const admin = createPulsarAdmin(config.webUrl, config.auth ? { auth: config.auth } : {});
   const reconnect = { ...DEFAULT_RECONNECT, ...config.reconnect, ...(config.logger ? { logger: config.logger } : {}) };
   const publisher = createPublisher(transport, {
     producerName: config.producerName ?? DEFAULT_PRODUCER_NAME,

@@ -1,3 +1,4 @@
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { keepAlive, openWebSocket } from './ws-connect.ts';
 import { wsConsumerSession } from './ws-consumer-session.ts';
 import { wsProducerSession } from './ws-producer-session.ts';
@@ -17,6 +18,8 @@ export interface WebSocketTransportConfig {
    * broker that proves its limit lower (a 1009 close) lowers it for the rest of the process.
    */
   readonly maxFrameBytes?: number;
+  /** The token sent on each connection and the CA trusted for wss:// (docs/security.md). */
+  readonly auth?: ServerAuth;
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 8 * 1024 * 1024;
@@ -40,7 +43,7 @@ export function createWebSocketTransport(config: WebSocketTransportConfig): Puls
       return openWebSocket(`${base}/ws/v2/producer/${topicPath(topic)}?${query.toString()}`, topic, timeout, (open) => {
         keepAlive(open.socket, keepAliveMs);
         return wsProducerSession(open, topic, onClose, frameLimit);
-      });
+      }, config.auth);
     },
     openConsumer(topic, options, handlers) {
       const query = new URLSearchParams({
@@ -55,7 +58,7 @@ export function createWebSocketTransport(config: WebSocketTransportConfig): Puls
       return openWebSocket(url, topic, timeout, (open) => {
         keepAlive(open.socket, keepAliveMs);
         return wsConsumerSession(open, topic, handlers);
-      });
+      }, config.auth);
     },
   };
 }

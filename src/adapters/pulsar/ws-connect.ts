@@ -2,6 +2,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import WebSocket from 'ws';
 import { RefractError } from '../../domain/index.ts';
+import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
+import { untrustedCertificate, untrustedCertificateCode } from '../shared/tls-trust.ts';
 import { authRefusal, isAuthRefusal } from './auth-refusal.ts';
 
 /** An open WebSocket and a way to coalesce the frames sent in one tick into one write. */
@@ -21,9 +23,12 @@ export interface OpenSocket {
  * Refract in, as the admin API says too); any other 4xx is LOG.REFUSED with the broker's
  * reason (ProducerBusy, namespace not found, bad parameters). `busy` marks a 409.
  * `attach` runs inside the 'open' event: frames that arrived with the handshake are emitted
- * in that same tick, before any promise continuation could add a listener.
+ * in that same tick, before any promise continuation could add a listener. `auth`'s token goes
+ * in the upgrade's Authorization header (never the URL), and its CA is what wss:// trusts.
  */
-export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, attach: (open: OpenSocket) => T): Promise<T> {
+export function openWebSocket<T>(
+  url: string, topic: string, timeoutMs: number, attach: (open: OpenSocket) => T, auth?: ServerAuth,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     let raw: net.Socket | undefined;
     // ws's own connectors, kept so the raw socket can be corked (see `hold`). `path` is the
@@ -37,6 +42,7 @@ export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, 
     };
     const socket = new WebSocket(url, {
       perMessageDeflate: false, handshakeTimeout: timeoutMs, createConnection,
+      headers: authorizationHeader(auth), ...(auth?.ca === undefined ? {} : { ca: auth.ca }),
     } as WebSocket.ClientOptions);
     const fail = (error: RefractError) => {
       socket.removeAllListeners();
@@ -48,6 +54,11 @@ export function openWebSocket<T>(url: string, topic: string, timeoutMs: number, 
       resolve(attach({ socket, hold: holder(raw) }));
     });
     socket.once('error', (cause) => {
+      const untrusted = untrustedCertificateCode(cause);
+      if (untrusted) {
+        fail(untrustedCertificate('Pulsar', url, untrusted, 'pulsarUrl'));
+        return;
+      }
       fail(new RefractError('LOG.UNAVAILABLE', `Pulsar did not answer for ${topic} at ${origin(url)}: ${cause.message}`, { topic, url: origin(url) }, { cause }));
     });
     socket.once('unexpected-response', (request, response) => {

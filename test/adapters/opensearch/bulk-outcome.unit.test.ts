@@ -42,8 +42,8 @@ describe('bulkOutcome', () => {
     it('throws CONFIG.INVALID for the whole batch, naming the server and the setting', () => {
       const item = { status, _index: 'refract-person-v1', _id: 'd', error: { type: 'security_exception', reason: 'no permissions for [indices:data/write/bulk[s]]' } };
       const thrown = catchError(() => bulkOutcome([ok, item], 2, 'https://search.example:9200'));
-      expect(thrown).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'opensearchUrl', server: 'https://search.example:9200' } });
-      expect(thrown?.message).toMatch(/https:\/\/search\.example:9200.*opensearchUrl/);
+      expect(thrown).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'opensearchPassword', server: 'https://search.example:9200' } });
+      expect(thrown?.message).toMatch(/https:\/\/search\.example:9200.*opensearchPassword/);
     });
   });
 

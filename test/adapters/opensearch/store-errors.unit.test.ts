@@ -28,9 +28,9 @@ describe('OpenSearch request failures', () => {
       for (const [status, type] of [[401, 'security_exception'], [403, 'security_exception']] as const) {
         const { server, store } = await storeAnswering({ status, body: errorBody(status, type, 'no permissions for [indices:data/read/mget]') }, { credentials: 'refract:s3cret' });
         const error = await failure(store.get('person', ['a']));
-        expect(error).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'opensearchUrl', server: server.url, status } });
+        expect(error).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'opensearchPassword', server: server.url, status } });
         expect(error?.message).toContain(server.url);
-        expect(error?.message).toContain('opensearchUrl');
+        expect(error?.message).toContain('REFRACT_OPENSEARCH_PASSWORD_FILE');
         expect(error?.message).not.toContain('s3cret');
       }
     });

@@ -42,8 +42,8 @@ describe('createPulsarAdmin', () => {
       for (const status of [401, 403]) {
         for (const how of ['request', 'get'] as const) {
           const got = await outcome(status, how);
-          expect(got).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'pulsarUrl', server: base, status } });
-          expect(got.message).toMatch(/pulsarUrl/);
+          expect(got).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'pulsarToken', server: base, status } });
+          expect(got.message).toMatch(/REFRACT_PULSAR_TOKEN_FILE/);
         }
       }
     });

@@ -60,8 +60,8 @@ describe('openWebSocket', () => {
     it('is CONFIG.INVALID naming the server and the setting, and not retried', async () => {
       for (const status of [401, 403]) {
         const error: unknown = await openWebSocket(`${base}/ws/${status}?token=x`, 't', 2_000, () => undefined).catch((e: unknown) => e);
-        expect(error).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'pulsarUrl', server: base, status } });
-        expect((error as Error).message).toMatch(new RegExp(`Pulsar at ${base} refused .*pulsarUrl`));
+        expect(error).toMatchObject({ code: 'CONFIG.INVALID', retryable: false, details: { field: 'pulsarToken', server: base, status } });
+        expect((error as Error).message).toMatch(new RegExp(`Pulsar at ${base} refused .*pulsarToken`));
       }
     });
   });

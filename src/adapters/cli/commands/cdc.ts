@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
 import { CDC_LEG, cdcTopicFor, DEFAULT_RETRY, runCdcTranslator, type CdcStats } from '../../../runtime/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
+import { serverAuth } from '../../config/server-auth.ts';
 import { buildContainer, resolvePipeline } from '../../container/container.ts';
 import { TOKENS } from '../../container/tokens.ts';
 import { cdcSourceStatus, initCdcSource } from '../../debezium/postgres-source.ts';
@@ -56,7 +57,7 @@ export function registerCdcCommands(program: Command): void {
         const raw = [...new Set([...rawTopics(app), ...published.map(cdcTopicFor)])].sort();
         const { initTopology } = await import('../../pulsar/init-topology.ts');
         const report = await oneShotRetry()('pulsar topology', () => initTopology({
-          adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace,
+          adminUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace,
           topics: [...app.topics, ...raw],
         }));
         say(`pulsar ${config.pulsarTenant}/${config.pulsarNamespace}: ${report.steps.filter((s) => s.outcome !== 'present').length} changed, raw topics ${raw.join(', ')}`);
@@ -127,7 +128,7 @@ async function capturedTopics(config: RefractConfig, app: App): Promise<string[]
   const topics = new Set(rawTopics(app));
   if (config.eventLog === 'pulsar') {
     const { createPulsarAdmin } = await import('../../pulsar/pulsar-admin.ts');
-    const listed = await createPulsarAdmin(config.pulsarUrl).get(`/admin/v2/persistent/${config.pulsarTenant}/${config.pulsarNamespace}`);
+    const listed = await createPulsarAdmin(config.pulsarUrl, { auth: serverAuth(config, 'pulsar') }).get(`/admin/v2/persistent/${config.pulsarTenant}/${config.pulsarNamespace}`);
     for (const full of Array.isArray(listed) ? listed : []) {
       const name = String(full).split('/').pop() ?? '';
       if (name.startsWith('cdc-') && name !== deadLetterTopicFor(CDC_LEG) && !name.includes('-partition-')) topics.add(name);
@@ -141,7 +142,7 @@ async function translatorBacklog(config: RefractConfig, app: App): Promise<{ bac
   const { subscriptionBacklog } = await import('../../pulsar/subscription-backlog.ts');
   const { fullTopicName } = await import('../../pulsar/topic-names.ts');
   const { createDeadLetters } = await import('../../container/adapter-factories.ts');
-  const admin = createPulsarAdmin(config.pulsarUrl);
+  const admin = createPulsarAdmin(config.pulsarUrl, { auth: serverAuth(config, 'pulsar') });
   const where = { tenant: config.pulsarTenant, namespace: config.pulsarNamespace };
   try {
     const backlogs = await Promise.all(rawTopics(app).map((t) => subscriptionBacklog(admin, fullTopicName(where, t), `refract-${CDC_LEG}`)));

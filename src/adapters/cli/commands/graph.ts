@@ -4,6 +4,7 @@ import type { PurgeProgress } from '../../../ports/index.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { graphSchemaFor } from '../../janusgraph/graph-schema.ts';
 import { loadConfig } from '../../config/config.ts';
+import { serverAuth } from '../../config/server-auth.ts';
 import { createGraphStore } from '../../container/adapter-factories.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { appFlag } from './shared-flags.ts';
@@ -58,7 +59,7 @@ export function registerGraphCommands(program: Command): void {
     const schema = graphSchemaFor(await loadApp(config));
     const { initGraphSchema } = await import('../../janusgraph/init-graph-schema.ts');
     // A server still starting, or an index still being built, is retried a bounded number of times, each retry logged.
-    const report = await oneShotRetry()(`JanusGraph schema init at ${janusgraphUrl}`, () => initGraphSchema({ url: janusgraphUrl, schema }));
+    const report = await oneShotRetry()(`JanusGraph schema init at ${janusgraphUrl}`, () => initGraphSchema({ url: janusgraphUrl, auth: serverAuth(config, 'janusgraph'), schema }));
     say(`JanusGraph ${janusgraphUrl}: ${report.created.length} created, ${report.present.length} already present; indices ${report.index}`);
     for (const item of report.created) say(`  created  ${item}`);
     for (const item of report.present) say(`  present  ${item}`);

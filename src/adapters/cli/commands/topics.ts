@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { RefractError } from '../../../domain/index.ts';
 import type { TopologyConfig, TopologyReport } from '../../pulsar/init-topology.ts';
 import { loadApp } from '../../config/load-app.ts';
+import { serverAuth } from '../../config/server-auth.ts';
 import { oneShotRetry, type OneShotRetry } from '../one-shot-retry.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 import { appFlag } from './shared-flags.ts';
@@ -38,7 +39,7 @@ export function registerTopicsCommands(program: Command, deps: TopicsDeps = {}):
       const init = deps.initTopology ?? (await import('../../pulsar/init-topology.ts')).initTopology;
       const retry = deps.retry ?? oneShotRetry();
       const report = await retry('topics init', () =>
-        init({ adminUrl: config.pulsarUrl, tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention, topics }));
+        init({ adminUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention, topics }));
       say(`Pulsar ${config.pulsarUrl}, namespace ${config.pulsarTenant}/${config.pulsarNamespace}`);
       for (const step of report.steps) say(`  ${step.outcome.padEnd(7)}  ${step.what}`);
       const count = (outcome: string) => report.steps.filter((s) => s.outcome === outcome).length;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { serverOrigin } from '../../shared/server-origin.ts';
 import { RefractError } from '../../../domain/index.ts';
 import { loadConfig, type RefractConfig } from '../../config/config.ts';
+import { serverAuth } from '../../config/server-auth.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { createEmbedder, createVectorStore } from '../../container/adapter-factories.ts';
 import { parseDuration } from './graph.ts';
@@ -43,7 +44,7 @@ export function registerVectorsCommands(program: Command): void {
     const embedder = await createEmbedder(config);
     const { createOpenSearchClient } = await import('../../opensearch/opensearch-client.ts');
     const { initVectorIndices } = await import('../../opensearch/init-vector-indices.ts');
-    const client = createOpenSearchClient(config.opensearchUrl);
+    const client = createOpenSearchClient(config.opensearchUrl, { auth: serverAuth(config, 'opensearch') });
     try {
       // Idempotent (an index found is left alone), so a retry after a transient failure is safe.
       const statuses = await oneShotRetry()('vectors init', () =>

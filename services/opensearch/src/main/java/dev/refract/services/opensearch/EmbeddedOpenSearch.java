@@ -1,5 +1,6 @@
 package dev.refract.services.opensearch;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import org.opensearch.transport.Netty4Plugin;
 
 /**
  * A single OpenSearch node with the k-NN plugin, loaded from the classpath the way
- * OpenSearch's own MockNode does: no distribution, no plugin installer, no security plugin.
+ * OpenSearch's own MockNode does: no distribution, no plugin installer. No security plugin
+ * either, unless -Drefract.opensearch.secure=true (a secured services folder): then the
+ * security plugin, whose jars the launcher put on the classpath, is loaded too; its settings
+ * come from config/opensearch.yml (scripts/services/opensearch-secure.ts).
  *
  * Arguments are node settings as key=value (path.home, http.port, ...), written by
  * scripts/services/opensearch.ts. The node stops cleanly on SIGTERM/SIGINT.
@@ -26,13 +30,23 @@ public final class EmbeddedOpenSearch {
   private static final List<Class<? extends Plugin>> PLUGINS = List.of(
       Netty4Plugin.class, PainlessPlugin.class, CommonAnalysisPlugin.class, KNNPlugin.class);
 
+  private static final String SECURITY_PLUGIN = "org.opensearch.security.OpenSearchSecurityPlugin";
+
   private EmbeddedOpenSearch() {}
 
   /** Node's plugin-taking constructor is protected; this subclass only opens it. */
   private static final class ClasspathNode extends Node {
-    ClasspathNode(Settings settings) {
-      super(InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> "refract"), PLUGINS, true);
+    ClasspathNode(Settings settings, List<Class<? extends Plugin>> plugins) {
+      super(InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> "refract"), plugins, true);
     }
+  }
+
+  /** PLUGINS, plus the security plugin (by name: it is on the classpath only then) in a secured folder. */
+  private static List<Class<? extends Plugin>> plugins() throws ClassNotFoundException {
+    if (!Boolean.getBoolean("refract.opensearch.secure")) return PLUGINS;
+    List<Class<? extends Plugin>> plugins = new ArrayList<>(PLUGINS);
+    plugins.add(Class.forName(SECURITY_PLUGIN).asSubclass(Plugin.class));
+    return List.copyOf(plugins);
   }
 
   public static void main(String[] args) throws Exception {
@@ -47,7 +61,8 @@ public final class EmbeddedOpenSearch {
     String knnVersion = KNNPlugin.class.getPackage().getImplementationVersion();
     settings.put("node.attr.knn_version", knnVersion == null ? "unknown" : knnVersion);
 
-    Node node = new ClasspathNode(settings.build());
+    List<Class<? extends Plugin>> plugins = plugins();
+    Node node = new ClasspathNode(settings.build(), plugins);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -60,7 +75,7 @@ public final class EmbeddedOpenSearch {
       }
     }, "refract-opensearch-shutdown"));
     node.start();
-    System.out.println("refract-opensearch started with plugins " + Arrays.toString(PLUGINS.stream().map(Class::getSimpleName).toArray()));
+    System.out.println("refract-opensearch started with plugins " + Arrays.toString(plugins.stream().map(Class::getSimpleName).toArray()));
     stopped.await();
   }
 }

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import type { RefractConfig } from './config.ts';
+
+/**
+ * What Refract presents to, and trusts at, one server, from the configuration (docs/security.md):
+ * the CA file's certificates, and Pulsar's token or the server's user name and password.
+ */
+export function serverAuth(config: RefractConfig, server: 'pulsar' | 'janusgraph' | 'opensearch'): ServerAuth {
+  const ca = config.caFile === undefined ? undefined : readFileSync(config.caFile, 'utf8');
+  const credentials = server === 'pulsar'
+    ? { token: config.pulsarToken }
+    : server === 'janusgraph'
+      ? { username: config.janusgraphUsername, password: config.janusgraphPassword }
+      : { username: config.opensearchUsername, password: config.opensearchPassword };
+  return Object.fromEntries(Object.entries({ ca, ...credentials }).filter(([, value]) => value !== undefined));
+}
