@@ -5,8 +5,8 @@ import { oneShotRetry, type OneShotRetry } from '../cli/one-shot-retry.ts';
 
 /**
  * Idempotent bootstrap of whatever servers the configuration uses, before the first write:
- * Pulsar's tenant, namespace and topics; JanusGraph's schema and unique index. OpenSearch
- * indices are created on first write. Each step is retried while its server is starting or
+ * Pulsar's tenant, namespace and topics; JanusGraph's schema and unique index; for OpenSearch,
+ * whose indices are created on first write, one read that proves Refract may reach it. Each step is retried while its server is starting or
  * restarting (logged, bounded: see oneShotRetry); a refusal or bad setting fails at once.
  * Returns one line per server for progress output.
  */
@@ -24,6 +24,11 @@ export async function prepareServers(config: RefractConfig, app: App, retry: One
     const { graphSchemaFor } = await import('../janusgraph/graph-schema.ts');
     const report = await retry('janusgraph schema', () => initGraphSchema({ url: config.janusgraphUrl, auth: serverAuth(config, 'janusgraph'), schema: graphSchemaFor(app) }));
     done.push(`janusgraph schema: ${report.created.length} created, ${report.present.length} present, indices ${report.index}`);
+  }
+  if (config.vectors === 'opensearch') {
+    const { checkOpenSearchAccess } = await import('../opensearch/check-access.ts');
+    const version = await retry('opensearch access', () => checkOpenSearchAccess(config.opensearchUrl, serverAuth(config, 'opensearch')));
+    done.push(`opensearch ${version}: answers Refract`);
   }
   return done;
 }

@@ -75,6 +75,10 @@ export function adminReason(body: unknown): string {
   if (typeof body === 'object' && body !== null && typeof (body as { reason?: unknown }).reason === 'string') {
     return (body as { reason: string }).reason;
   }
+  // Jetty's own refusals (an unauthenticated request): { "message": "Authentication required", … }.
+  if (typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
   return typeof body === 'string' && body ? body.slice(0, 300) : 'no reason given';
 }
 

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { loadConfig } from '../../src/adapters/config/config.ts';
+import { serverAuth } from '../../src/adapters/config/server-auth.ts';
+import { createJanusGraphStore } from '../../src/adapters/janusgraph/janusgraph-graph-store.ts';
+import { initGraphSchema } from '../../src/adapters/janusgraph/init-graph-schema.ts';
+import { connectionAuth, GRAPHSON3_MIME_TYPE, gremlin, TextP } from '../../src/adapters/janusgraph/gremlin-driver.ts';
+import { createOpenSearchClient } from '../../src/adapters/opensearch/opensearch-client.ts';
+import { createOpenSearchVectorStore } from '../../src/adapters/opensearch/opensearch-vector-store.ts';
+import { dropNamespace } from '../../src/adapters/pulsar/drop-namespace.ts';
+import { initTopology } from '../../src/adapters/pulsar/init-topology.ts';
+import { createPulsarAdmin } from '../../src/adapters/pulsar/pulsar-admin.ts';
+import { createPulsarDeadLetters } from '../../src/adapters/pulsar/pulsar-dead-letters.ts';
+import { createPulsarEventLog } from '../../src/adapters/pulsar/pulsar-event-log.ts';
+import type { EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
+import { deadLettersContract } from '../contract/dead-letters.contract.ts';
+import { eventLogContract } from '../contract/event-log.contract.ts';
+import { graphStoreContract } from '../contract/graph-store.contract.ts';
+import { vectorStoreContract } from '../contract/vector-store.contract.ts';
+import { prefixedGraphStore } from '../support/prefixed-graph-store.ts';
+
+/**
+ * The adapters' contract suites on the secured servers (docs/adr/0022): the same properties the
+ * unsecured integration run checks, through TLS with Refract's token and passwords, so nothing
+ * of the Pulsar, JanusGraph or OpenSearch adapter works only without them.
+ */
+const config = loadConfig();
+const pulsar = { webUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar') };
+const janusgraph = { url: config.janusgraphUrl, auth: serverAuth(config, 'janusgraph') };
+const opensearch = { node: config.opensearchUrl, auth: serverAuth(config, 'opensearch') };
+const run = randomUUID().slice(0, 8);
+const where = { tenant: 'refract-test', namespace: `secure-${run}` };
+const idPrefix = `t-secure-${run}-`;
+const indexPrefix = `refract-secure-${run}-`;
+const logs: EventLog[] = [];
+const vectorStores: VectorStore[] = [];
+let graph: GraphStore | undefined;
+let topics = 0;
+let graphs = 0;
+let indices = 0;
+let legs = 0;
+
+beforeAll(async () => {
+  await initTopology({ adminUrl: pulsar.webUrl, auth: pulsar.auth, ...where, topics: [] });
+  await initGraphSchema(janusgraph);
+  graph = createJanusGraphStore(janusgraph);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([...logs, ...vectorStores].map((c) => c.close()));
+  await dropNamespace(createPulsarAdmin(pulsar.webUrl, { auth: pulsar.auth }), where.tenant, where.namespace);
+  const connection = new gremlin.driver.DriverRemoteConnection(janusgraph.url, {
+    mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', ...connectionAuth(janusgraph.auth),
+  });
+  try {
+    await gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection).V()
+      .has('entity_id', TextP.startingWith(idPrefix)).drop().iterate();
+  } finally {
+    await connection.close();
+    await graph?.close();
+  }
+  const client = createOpenSearchClient(opensearch.node, { auth: opensearch.auth });
+  await client.indices.delete({ index: `${indexPrefix}*`, expand_wildcards: 'all' }, { ignore: [404] }).finally(() => client.close());
+}, 120_000);
+
+eventLogContract('pulsar, secured', async () => {
+  const topic = `contract-${++topics}`;
+  const created = await createPulsarAdmin(pulsar.webUrl, { auth: pulsar.auth }).request('PUT', `/admin/v2/persistent/${where.tenant}/${where.namespace}/${topic}`);
+  if (created.status >= 300 && created.status !== 409) throw new Error(`creating ${topic}: HTTP ${created.status}`);
+  const log = createPulsarEventLog({ ...pulsar, ...where });
+  logs.push(log);
+  return { log, topic };
+});
+
+deadLettersContract('pulsar, secured', () => Promise.resolve({
+  deadLetters: createPulsarDeadLetters({ ...pulsar, ...where, listTimeoutMs: 1_500 }),
+  leg: () => `leg-${++legs}`,
+}));
+
+graphStoreContract('janusgraph, secured', () => Promise.resolve(prefixedGraphStore(graph!, `${idPrefix}${++graphs}-`)));
+
+vectorStoreContract('opensearch, secured', () => {
+  const store = createOpenSearchVectorStore({ ...opensearch, prefix: `${indexPrefix}${++indices}-` });
+  vectorStores.push(store);
+  return Promise.resolve({ store, index: 'person' });
+});
