@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/adapters/config/config.ts';
 import { serverAuth } from '../../src/adapters/config/server-auth.ts';
 import { createJanusGraphStore } from '../../src/adapters/janusgraph/janusgraph-graph-store.ts';
@@ -16,7 +16,7 @@ import type { EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts
 import { deadLettersContract } from '../contract/dead-letters.contract.ts';
 import { eventLogContract } from '../contract/event-log.contract.ts';
 import { graphStoreContract } from '../contract/graph-store.contract.ts';
-import { vectorStoreContract } from '../contract/vector-store.contract.ts';
+import { unit, vectorStoreContract } from '../contract/vector-store.contract.ts';
 import { prefixedGraphStore } from '../support/prefixed-graph-store.ts';
 
 /**
@@ -83,4 +83,45 @@ vectorStoreContract('opensearch, secured', () => {
   const store = createOpenSearchVectorStore({ ...opensearch, prefix: `${indexPrefix}${++indices}-` });
   vectorStores.push(store);
   return Promise.resolve({ store, index: 'person' });
+});
+
+/**
+ * What an event can inject (docs/adr/0022): text that would be Gremlin, JSON, a template or
+ * SQL if anything pasted it into a script or a request body. Graph writes are bytecode with
+ * bound values and bulk bodies are serialised JSON, so each is stored verbatim as data, and
+ * the vertex written before it is still there.
+ */
+describe('what an event can inject', () => {
+  const hostile = [
+    "Robert'); g.V().drop(); //",
+    '"); g.V().drop().iterate(); ("',
+    "x' OR '1'='1'; DROP TABLE persons; --",
+    '{"delete":{"_index":"*"}}\n{"index":{}}',
+    '${jndi:ldap://127.0.0.1/x} #{7*7} {{7*7}}',
+  ];
+
+  it('is stored verbatim as data in the graph, and nothing else changes', async () => {
+    const store = prefixedGraphStore(graph!, `${idPrefix}inject-`);
+    await store.apply([{ kind: 'upsert_vertex', label: 'person', id: 'keeper', version: 1, properties: { name: 'Keeper' }, edges: [] }]);
+    const result = await store.apply(hostile.map((name, i) => ({
+      kind: 'upsert_vertex' as const, label: 'person', id: `h-${i}`, version: 1, properties: { name, city: name }, edges: [],
+    })));
+    expect(result.rejected).toEqual([]);
+    const found = await store.get(['keeper', ...hostile.map((_, i) => `h-${i}`)]);
+    expect(found.get('keeper')?.properties.name).toBe('Keeper');
+    hostile.forEach((name, i) => expect(found.get(`h-${i}`)?.properties).toMatchObject({ name, city: name }));
+  });
+
+  it('is stored verbatim as data in the vector index, and nothing else changes', async () => {
+    const store = createOpenSearchVectorStore({ ...opensearch, prefix: `${indexPrefix}inject-` });
+    vectorStores.push(store);
+    const doc = (id: string, name: string, hot: number) => ({
+      kind: 'index' as const, index: 'person', id, version: 1, fields: { name }, textHash: `h${hot}`, modelId: 'test', embedding: unit(hot),
+    });
+    await store.write([doc('keeper', 'Keeper', 0)]);
+    expect((await store.write(hostile.map((name, i) => doc(`h-${i}`, name, i + 1)))).rejected).toEqual([]);
+    const found = await store.get('person', ['keeper', ...hostile.map((_, i) => `h-${i}`)]);
+    expect(found.get('keeper')?.fields.name).toBe('Keeper');
+    hostile.forEach((name, i) => expect(found.get(`h-${i}`)?.fields.name).toBe(name));
+  });
 });
