@@ -6,7 +6,7 @@ const program = new Command('services').description('Run the real servers (Pulsa
 
 program.command('up').argument('[names...]', 'pulsar, janusgraph, opensearch (default: these three); postgres only when named')
   .description('start the servers one after another and wait until each answers')
-  .option('--secure', 'TLS and authentication on Pulsar, JanusGraph and OpenSearch, with throwaway certificates and credentials made under the services folder (docs/security.md)')
+  .option('--secure', 'TLS and authentication on Pulsar, JanusGraph and OpenSearch, with throwaway certificates and credentials made under the services folder (docs/adr/0022)')
   .action((names: string[], options: { secure?: boolean }) => up(names, options));
 program.command('down').argument('[names...]', 'default: the three default servers')
   .description('stop the servers this launcher started')

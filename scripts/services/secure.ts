@@ -99,7 +99,7 @@ export async function writeClientEnv(
   m: SecureMaterial, urls: { pulsar?: string; janusgraph?: string; opensearch?: string },
 ): Promise<string> {
   const lines = [
-    '# Settings for Refract against the secured servers of this folder (docs/security.md).',
+    '# Settings for Refract against the secured servers of this folder (docs/adr/0022).',
     `REFRACT_CA_FILE=${m.caCert}`,
     ...(urls.pulsar ? [`REFRACT_PULSAR_URL=${urls.pulsar}`, `REFRACT_PULSAR_TOKEN_FILE=${m.pulsar.refractTokenFile}`] : []),
     ...(urls.janusgraph

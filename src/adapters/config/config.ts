@@ -21,7 +21,7 @@ export const configSchema = z.object({
   opensearchUrl: z.url().default('http://127.0.0.1:9200'),
   /**
    * A PEM file with the CA certificates Refract trusts for https:// and wss:// servers; unset:
-   * the system's. Credentials (docs/security.md) come from the environment or a *File setting, never a flag.
+   * the system's. Credentials (docs/adr/0022) come from the environment or a *File setting, never a flag.
    */
   caFile: z.string().min(1).optional(),
   /** Pulsar: a JSON Web Token sent on every admin and WebSocket request. */

@@ -3,7 +3,7 @@ import type { ServerAuth } from '../shared/server-auth.ts';
 import type { RefractConfig } from './config.ts';
 
 /**
- * What Refract presents to, and trusts at, one server, from the configuration (docs/security.md):
+ * What Refract presents to, and trusts at, one server, from the configuration (docs/adr/0022):
  * the CA file's certificates, and Pulsar's token or the server's user name and password.
  */
 export function serverAuth(config: RefractConfig, server: 'pulsar' | 'janusgraph' | 'opensearch'): ServerAuth {

@@ -129,7 +129,7 @@ export const __ = gremlin.process.statics;
 export const { P, TextP, t, merge, column, order } = gremlin.process;
 
 /**
- * The connection options for a secured Gremlin Server (docs/security.md): SASL PLAIN with the
+ * The connection options for a secured Gremlin Server (docs/adr/0022): SASL PLAIN with the
  * user and password, and the CA a wss:// connection trusts. None for an unsecured one.
  */
 export function connectionAuth(auth: ServerAuth | undefined): Pick<RemoteConnectionOptions, 'authenticator' | 'ca' | 'rejectUnauthorized'> {

@@ -10,7 +10,7 @@ import { storeCall } from './store-errors.ts';
 export interface SchemaInitConfig {
   /** Gremlin Server WebSocket endpoint, e.g. ws://127.0.0.1:8182/gremlin */
   readonly url: string;
-  /** The user, password and CA for a secured Gremlin Server (docs/security.md). */
+  /** The user, password and CA for a secured Gremlin Server (docs/adr/0022). */
   readonly auth?: ServerAuth;
   readonly schema?: GraphSchema;
   /** How long the script may wait for each index step (a re-index, ENABLED); below requestTimeoutMs. */

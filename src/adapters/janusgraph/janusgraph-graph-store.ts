@@ -15,7 +15,7 @@ import { storeCall } from './store-errors.ts';
 export interface JanusGraphStoreConfig {
   /** Gremlin Server WebSocket endpoint, e.g. ws://127.0.0.1:8182/gremlin */
   readonly url: string;
-  /** The user, password and CA for a secured Gremlin Server (docs/security.md). */
+  /** The user, password and CA for a secured Gremlin Server (docs/adr/0022). */
   readonly auth?: ServerAuth;
   /** `mergeV` (default, faster here) or `coalesce`: both guarded the same way; see docs/adr/0009. */
   readonly upsert?: 'mergeV' | 'coalesce';

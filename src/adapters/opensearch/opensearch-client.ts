@@ -6,7 +6,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface OpenSearchClientOptions {
   readonly requestTimeoutMs?: number;
-  /** The user and password it sends (HTTP basic) and the CA it trusts for https:// (docs/security.md). */
+  /** The user and password it sends (HTTP basic) and the CA it trusts for https:// (docs/adr/0022). */
   readonly auth?: ServerAuth;
 }
 

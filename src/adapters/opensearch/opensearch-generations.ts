@@ -10,7 +10,7 @@ import { vectorIndexBody } from './vector-index-body.ts';
 
 export interface OpenSearchGenerationsConfig {
   readonly node: string;
-  /** The user, password and CA for a secured cluster (docs/security.md). */
+  /** The user, password and CA for a secured cluster (docs/adr/0022). */
   readonly auth?: ServerAuth;
   readonly prefix?: string;
   readonly dimension: number;

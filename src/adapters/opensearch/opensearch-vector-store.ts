@@ -12,7 +12,7 @@ import { createVectorReads } from './vector-reads.ts';
 export interface OpenSearchVectorStoreConfig {
   /** e.g. http://127.0.0.1:9200 */
   readonly node: string;
-  /** The user, password and CA for a secured cluster (docs/security.md). */
+  /** The user, password and CA for a secured cluster (docs/adr/0022). */
   readonly auth?: ServerAuth;
   /** Index and alias names start with it (default `refract-`): one prefix per deployment or test. */
   readonly prefix?: string;

@@ -176,7 +176,7 @@ async function probe(name: string, url: string, ask: () => Promise<string>): Pro
 /** A GET with the server's credentials and trusted CA; a refusal says which setting to check. */
 async function httpText(url: string, auth: ServerAuth): Promise<string> {
   const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(TIMEOUT_MS) });
-  if (res.status === 401 || res.status === 403) throw new Error(`HTTP ${res.status}: the server refused Refract's credentials (docs/security.md)`);
+  if (res.status === 401 || res.status === 403) throw new Error(`HTTP ${res.status}: the server refused Refract's credentials (see README, Secured servers)`);
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return res.text();
 }

@@ -16,7 +16,7 @@ export const KEEP_FOREVER: RetentionPolicy = { minutes: -1, sizeMb: -1 };
 export interface TopologyConfig {
   /** The web service URL, e.g. http://127.0.0.1:8080. */
   readonly adminUrl: string;
-  /** The token and CA for a secured broker (docs/security.md). */
+  /** The token and CA for a secured broker (docs/adr/0022). */
   readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;

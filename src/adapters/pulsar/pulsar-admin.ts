@@ -24,7 +24,7 @@ export interface PulsarAdmin {
 
 export interface PulsarAdminOptions {
   readonly timeoutMs?: number;
-  /** The token it sends and the CA it trusts (docs/security.md). */
+  /** The token it sends and the CA it trusts (docs/adr/0022). */
   readonly auth?: ServerAuth;
 }
 

@@ -16,7 +16,7 @@ import { createWebSocketTransport } from './websocket-transport.ts';
 
 export interface PulsarDeadLettersConfig {
   readonly webUrl: string;
-  /** The token and CA for a secured broker (docs/security.md). */
+  /** The token and CA for a secured broker (docs/adr/0022). */
   readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;

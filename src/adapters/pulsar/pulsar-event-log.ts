@@ -13,7 +13,7 @@ import { createWebSocketTransport } from './websocket-transport.ts';
 export interface PulsarEventLogConfig {
   /** The broker's web service URL (admin REST and WebSocket API), e.g. http://127.0.0.1:8080. */
   readonly webUrl: string;
-  /** The token and CA for a secured broker (docs/security.md). */
+  /** The token and CA for a secured broker (docs/adr/0022). */
   readonly auth?: ServerAuth;
   readonly tenant?: string;
   readonly namespace?: string;

@@ -18,7 +18,7 @@ export interface WebSocketTransportConfig {
    * broker that proves its limit lower (a 1009 close) lowers it for the rest of the process.
    */
   readonly maxFrameBytes?: number;
-  /** The token sent on each connection and the CA trusted for wss:// (docs/security.md). */
+  /** The token sent on each connection and the CA trusted for wss:// (docs/adr/0022). */
   readonly auth?: ServerAuth;
 }
 
