@@ -50,3 +50,26 @@ describe('refract run with wrong credentials', () => {
     });
   }
 });
+
+/** The one-shot commands each reach one server: each refusal and each untrusted certificate is named the same way. */
+const oneShot: { name: string; args: string[]; env: Record<string, string | undefined>; says: RegExp }[] = [
+  { name: 'graph init without the CA', args: ['graph', 'init'], env: { REFRACT_CA_FILE: undefined }, says: /JanusGraph at wss:\/\/127\.0\.0\.1:\d+ presented a certificate Refract does not trust/ },
+  { name: 'graph init with a wrong password', args: ['graph', 'init'], env: { REFRACT_JANUSGRAPH_PASSWORD_FILE: wrongFile }, says: /JanusGraph at wss:\/\/127\.0\.0\.1:\d+ refused schema init \(401\)/ },
+  { name: 'vectors init without the CA', args: ['vectors', 'init'], env: { REFRACT_CA_FILE: undefined }, says: /OpenSearch at https:\/\/127\.0\.0\.1:\d+ presented a certificate Refract does not trust/ },
+  { name: 'vectors init with a wrong password', args: ['vectors', 'init'], env: { REFRACT_OPENSEARCH_PASSWORD_FILE: wrongFile }, says: /OpenSearch at https:\/\/127\.0\.0\.1:\d+ refused Refract's credentials/ },
+  { name: 'dead-letters list with a forged token', args: ['dead-letters', 'list', 'graph'], env: { REFRACT_PULSAR_TOKEN_FILE: forgedFile }, says: /Pulsar at https:\/\/127\.0\.0\.1:\d+ refused .*\(401\)/ },
+];
+
+describe('one-shot commands with wrong credentials', () => {
+  for (const { name, args, env, says } of oneShot) {
+    it(`${name}: exits 1 at once with CONFIG.INVALID naming the server, without retrying`, async () => {
+      const out = await run.refract(args, env, 60_000);
+      expect(out.code, out.stdout + out.stderr).toBe(1);
+      expect(out.stderr).toMatch(/\[CONFIG\.INVALID\]/);
+      expect(out.stderr).toMatch(says);
+      expect(out.stderr).not.toMatch(/retry|attempt \d/i);
+      expect(out.ms).toBeLessThan(30_000);
+      expect(leaks({ stdout: out.stdout, stderr: out.stderr })).toEqual([]);
+    });
+  }
+});
