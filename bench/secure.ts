@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { serviceContext } from '../scripts/services/context.ts';
 import { SERVICES } from '../scripts/services/registry.ts';
 import { startService, stopService } from '../scripts/services/run-service.ts';
-import { ensureSecureMaterial, type SecureMaterial } from '../scripts/services/secure.ts';
+import { clientSettings, ensureSecureMaterial, secureUrls, type SecureMaterial } from '../scripts/services/secure.ts';
 import type { ServiceName } from '../scripts/services/service.ts';
 import { machine, printFigures } from './report.ts';
 
@@ -84,18 +84,7 @@ function plainEnv(): Record<string, string> {
 }
 
 function secureEnv(m: SecureMaterial): Record<string, string> {
-  const p = STACKS.secure.ports;
-  return {
-    REFRACT_PULSAR_URL: `https://127.0.0.1:${p.pulsar.web}`,
-    REFRACT_JANUSGRAPH_URL: `wss://127.0.0.1:${p.janusgraph.gremlin}/gremlin`,
-    REFRACT_OPENSEARCH_URL: `https://127.0.0.1:${p.opensearch.http}`,
-    REFRACT_CA_FILE: m.caCert,
-    REFRACT_PULSAR_TOKEN_FILE: m.pulsar.refractTokenFile,
-    REFRACT_JANUSGRAPH_USERNAME: m.janusgraph.username,
-    REFRACT_JANUSGRAPH_PASSWORD_FILE: m.janusgraph.passwordFile,
-    REFRACT_OPENSEARCH_USERNAME: m.opensearch.username,
-    REFRACT_OPENSEARCH_PASSWORD_FILE: m.opensearch.passwordFile,
-  };
+  return clientSettings(m, secureUrls(STACKS.secure.ports));
 }
 
 /** One `refract demo` on a stack, in a namespace and index prefix of its own; its events/s through both legs. */

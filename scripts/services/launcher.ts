@@ -1,7 +1,7 @@
 import { servicesRoot } from './context.ts';
 import { selectLauncherServices } from './registry.ts';
 import { serviceState, startService, stopService } from './run-service.ts';
-import { ensureSecureMaterial, secureMaterial, writeClientEnv } from './secure.ts';
+import { ensureSecureMaterial, secureMaterial, secureUrls, writeClientEnv } from './secure.ts';
 
 /**
  * The launcher behind `npm run services:up|down|status`: runs the real servers as local
@@ -19,15 +19,10 @@ export async function up(names: readonly string[] = [], options: { secure?: bool
   const root = servicesRoot();
   const secured = options.secure === true || secureMaterial(root) !== undefined;
   const material = secured ? await ensureSecureMaterial(root) : undefined;
-  const urls: Record<string, string> = {};
-  for (const def of selectLauncherServices(names)) {
-    const started = await startService(def);
-    if (def.name === 'pulsar') urls.pulsar = `https://127.0.0.1:${started.ports.web}`;
-    if (def.name === 'janusgraph') urls.janusgraph = `wss://127.0.0.1:${started.ports.gremlin}/gremlin`;
-    if (def.name === 'opensearch') urls.opensearch = `https://127.0.0.1:${started.ports.http}`;
-  }
+  const ports: Record<string, Readonly<Record<string, number>>> = {};
+  for (const def of selectLauncherServices(names)) ports[def.name] = (await startService(def)).ports;
   if (material) {
-    const file = await writeClientEnv(material, urls);
+    const file = await writeClientEnv(material, secureUrls(ports));
     console.log(`secure: Refract's settings for these servers are in ${file} (set -a; . ${file}; set +a)`);
   }
 }

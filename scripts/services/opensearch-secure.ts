@@ -4,9 +4,8 @@ import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { resolveMaven } from './maven.ts';
-import { ADMIN_DN, SERVER_DN, readSecret, type SecureMaterial } from './secure.ts';
+import { ADMIN_DN, SERVER_DN, readSecret, trustedGet, type SecureMaterial } from './secure.ts';
 import type { ServiceContext } from './service.ts';
 
 /**
@@ -193,19 +192,9 @@ async function secret(path: string, content: string): Promise<void> {
 
 /** A GET against the secured node: trusts the folder's CA, presents Refract's basic credentials. */
 export async function secureOpenSearchGet(m: SecureMaterial, url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
-  const [ca, password] = await Promise.all([readFile(m.caCert, 'utf8'), readSecret(m.opensearch.passwordFile)]);
-  const dispatcher = new Agent({ connect: { ca } });
-  try {
-    const res = await undiciFetch(url, {
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        accept: 'application/json',
-        authorization: `Basic ${Buffer.from(`${m.opensearch.username}:${password}`).toString('base64')}`,
-      },
-    });
-    return { status: res.status, text: await res.text() };
-  } finally {
-    await dispatcher.close();
-  }
+  const password = await readSecret(m.opensearch.passwordFile);
+  return trustedGet(m, url, timeoutMs, {
+    accept: 'application/json',
+    authorization: `Basic ${Buffer.from(`${m.opensearch.username}:${password}`).toString('base64')}`,
+  });
 }

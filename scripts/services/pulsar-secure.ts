@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { readSecret, type SecureMaterial } from './secure.ts';
+import { readSecret, trustedGet, type SecureMaterial } from './secure.ts';
 
 /**
  * Pulsar standalone secured (`services:up -- --secure`, docs/adr/0022): TLS only on the web
@@ -44,16 +43,6 @@ function loopbackInterface(): string | undefined {
 export async function securePulsarGet(
   m: SecureMaterial, url: string, timeoutMs: number, json = true,
 ): Promise<{ status: number; text: string }> {
-  const [ca, token] = await Promise.all([readFile(m.caCert, 'utf8'), readSecret(m.pulsar.refractTokenFile)]);
-  const dispatcher = new Agent({ connect: { ca } });
-  try {
-    const res = await undiciFetch(url, {
-      dispatcher,
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { ...(json ? { accept: 'application/json' } : {}), authorization: `Bearer ${token}` },
-    });
-    return { status: res.status, text: await res.text() };
-  } finally {
-    await dispatcher.close();
-  }
+  const token = await readSecret(m.pulsar.refractTokenFile);
+  return trustedGet(m, url, timeoutMs, { ...(json ? { accept: 'application/json' } : {}), authorization: `Bearer ${token}` });
 }

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { ServiceName } from './service.ts';
 
 /**
  * Throwaway certificates and credentials for `npm run services:up -- --secure` (docs/adr/0022).
@@ -91,29 +93,70 @@ export async function readSecret(path: string): Promise<string> {
   return (await readFile(path, 'utf8')).trim();
 }
 
+/** The URLs of a secured stack's servers, each where it runs (absent: not part of the stack). */
+export interface SecureUrls {
+  readonly pulsar?: string;
+  readonly janusgraph?: string;
+  readonly opensearch?: string;
+}
+
 /**
- * The settings Refract needs for a secured stack, as an env file (`set -a; . refract.env`):
- * URLs, the CA, user names, and the *files* holding the token and passwords, never their values.
+ * Refract's settings for a secured stack: URLs, the CA, user names, and the *files* holding the
+ * token and passwords, never their values.
  */
-export async function writeClientEnv(
-  m: SecureMaterial, urls: { pulsar?: string; janusgraph?: string; opensearch?: string },
-): Promise<string> {
+export function clientSettings(m: SecureMaterial, urls: SecureUrls): Record<string, string> {
+  return {
+    REFRACT_CA_FILE: m.caCert,
+    ...(urls.pulsar ? { REFRACT_PULSAR_URL: urls.pulsar, REFRACT_PULSAR_TOKEN_FILE: m.pulsar.refractTokenFile } : {}),
+    ...(urls.janusgraph
+      ? {
+        REFRACT_JANUSGRAPH_URL: urls.janusgraph, REFRACT_JANUSGRAPH_USERNAME: m.janusgraph.username,
+        REFRACT_JANUSGRAPH_PASSWORD_FILE: m.janusgraph.passwordFile,
+      }
+      : {}),
+    ...(urls.opensearch
+      ? {
+        REFRACT_OPENSEARCH_URL: urls.opensearch, REFRACT_OPENSEARCH_USERNAME: m.opensearch.username,
+        REFRACT_OPENSEARCH_PASSWORD_FILE: m.opensearch.passwordFile,
+      }
+      : {}),
+  };
+}
+
+/**
+ * The secured URLs (https, wss) on 127.0.0.1 of the servers whose ports are given, by the
+ * launcher's port keys (web, gremlin, http).
+ */
+export function secureUrls(ports: Readonly<Partial<Record<ServiceName, Readonly<Record<string, number>>>>>): SecureUrls {
+  return {
+    ...(ports.pulsar ? { pulsar: `https://127.0.0.1:${ports.pulsar.web}` } : {}),
+    ...(ports.janusgraph ? { janusgraph: `wss://127.0.0.1:${ports.janusgraph.gremlin}/gremlin` } : {}),
+    ...(ports.opensearch ? { opensearch: `https://127.0.0.1:${ports.opensearch.http}` } : {}),
+  };
+}
+
+/** clientSettings as an env file in the secure folder (`set -a; . refract.env; set +a`). */
+export async function writeClientEnv(m: SecureMaterial, urls: SecureUrls): Promise<string> {
   const lines = [
     '# Settings for Refract against the secured servers of this folder (docs/adr/0022).',
-    `REFRACT_CA_FILE=${m.caCert}`,
-    ...(urls.pulsar ? [`REFRACT_PULSAR_URL=${urls.pulsar}`, `REFRACT_PULSAR_TOKEN_FILE=${m.pulsar.refractTokenFile}`] : []),
-    ...(urls.janusgraph
-      ? [`REFRACT_JANUSGRAPH_URL=${urls.janusgraph}`, `REFRACT_JANUSGRAPH_USERNAME=${m.janusgraph.username}`,
-        `REFRACT_JANUSGRAPH_PASSWORD_FILE=${m.janusgraph.passwordFile}`]
-      : []),
-    ...(urls.opensearch
-      ? [`REFRACT_OPENSEARCH_URL=${urls.opensearch}`, `REFRACT_OPENSEARCH_USERNAME=${m.opensearch.username}`,
-        `REFRACT_OPENSEARCH_PASSWORD_FILE=${m.opensearch.passwordFile}`]
-      : []),
+    ...Object.entries(clientSettings(m, urls)).map(([key, value]) => `${key}=${value}`),
   ];
   const file = join(m.dir, 'refract.env');
   await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
   return file;
+}
+
+/** A GET to a secured server of the folder: trusts its CA, sends `headers` (the credentials). */
+export async function trustedGet(
+  m: SecureMaterial, url: string, timeoutMs: number, headers: Readonly<Record<string, string>>,
+): Promise<{ status: number; text: string }> {
+  const dispatcher = new Agent({ connect: { ca: await readFile(m.caCert, 'utf8') } });
+  try {
+    const res = await undiciFetch(url, { dispatcher, signal: AbortSignal.timeout(timeoutMs), headers: { ...headers } });
+    return { status: res.status, text: await res.text() };
+  } finally {
+    await dispatcher.close();
+  }
 }
 
 /** Where the material of a folder's secure/ directory lives (whether it exists yet or not). */

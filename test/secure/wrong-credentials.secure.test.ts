@@ -3,7 +3,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hs256Token } from '../../scripts/services/secure.ts';
-import { leaks, secureRun } from '../support/secure-run.ts';
+import { leaks, secureRun, type CommandOutput } from '../support/secure-run.ts';
 
 /**
  * Wrong credentials, on the secured servers (docs/adr/0022): `refract run` stops at once with a
@@ -19,6 +19,18 @@ const forgedFile = join(run.workDir, 'forged-token');
 // A well-formed token for the right role, signed with a key the broker does not know.
 const forged = hs256Token('refract', randomBytes(32));
 writeFileSync(forgedFile, forged, { mode: 0o600 });
+
+/** Exit 1 within seconds, CONFIG.INVALID with `says`, no retry, and neither the right secrets nor the wrong ones printed. */
+function expectStoppedAtOnce(out: CommandOutput, says: RegExp): void {
+  expect(out.code, out.stdout + out.stderr).toBe(1);
+  expect(out.stderr).toMatch(/\[CONFIG\.INVALID\]/);
+  expect(out.stderr).toMatch(says);
+  expect(out.stderr).not.toMatch(/retry|attempt \d/i);
+  expect(out.ms).toBeLessThan(30_000);
+  const printed = { stdout: out.stdout, stderr: out.stderr };
+  expect(leaks(printed)).toEqual([]);
+  expect(leaks(printed, [{ name: 'the wrong password', value: wrong }, { name: 'the forged token', value: forged }])).toEqual([]);
+}
 
 afterAll(async () => {
   await run.cleanUp();
@@ -37,15 +49,7 @@ describe('refract run with wrong credentials', () => {
   for (const { name, env, says } of cases) {
     describe(`when it is given ${name}`, () => {
       it('exits 1 at once with CONFIG.INVALID naming the server and the setting, without retrying or printing a secret', async () => {
-        const out = await run.refract(servers, env, 60_000);
-        expect(out.code, out.stdout + out.stderr).toBe(1);
-        expect(out.stderr).toMatch(/\[CONFIG\.INVALID\]/);
-        expect(out.stderr).toMatch(says);
-        expect(out.stderr).not.toMatch(/retry|attempt \d/i);
-        expect(out.ms).toBeLessThan(30_000);
-        const printed = { stdout: out.stdout, stderr: out.stderr };
-        expect(leaks(printed)).toEqual([]);
-        expect(leaks(printed, [{ name: 'the wrong password', value: wrong }, { name: 'the forged token', value: forged }])).toEqual([]);
+        expectStoppedAtOnce(await run.refract(servers, env, 60_000), says);
       });
     });
   }
@@ -62,14 +66,8 @@ const oneShot: { name: string; args: string[]; env: Record<string, string | unde
 
 describe('one-shot commands with wrong credentials', () => {
   for (const { name, args, env, says } of oneShot) {
-    it(`${name}: exits 1 at once with CONFIG.INVALID naming the server, without retrying`, async () => {
-      const out = await run.refract(args, env, 60_000);
-      expect(out.code, out.stdout + out.stderr).toBe(1);
-      expect(out.stderr).toMatch(/\[CONFIG\.INVALID\]/);
-      expect(out.stderr).toMatch(says);
-      expect(out.stderr).not.toMatch(/retry|attempt \d/i);
-      expect(out.ms).toBeLessThan(30_000);
-      expect(leaks({ stdout: out.stdout, stderr: out.stderr })).toEqual([]);
+    it(`${name}: exits 1 at once with CONFIG.INVALID naming the server, without retrying or printing a secret`, async () => {
+      expectStoppedAtOnce(await run.refract(args, env, 60_000), says);
     });
   }
 });

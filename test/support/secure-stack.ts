@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { secureLayout } from '../../scripts/services/secure.ts';
+import { clientSettings, secureLayout, secureUrls } from '../../scripts/services/secure.ts';
 import type { ServiceName } from '../../scripts/services/service.ts';
 import { SUITE_PORTS } from './suite-stack.ts';
 
@@ -21,17 +21,5 @@ export const SECURE_MATERIAL = secureLayout(`${SECURE_ROOT}secure`);
 
 /** What the secure project's workers and the processes they start get: Refract's settings for the secured stack. */
 export function secureStackEnv(): Record<string, string> {
-  const m = SECURE_MATERIAL;
-  return {
-    REFRACT_PULSAR_URL: `https://127.0.0.1:${SECURE_PORTS.pulsar.web}`,
-    REFRACT_JANUSGRAPH_URL: `wss://127.0.0.1:${SECURE_PORTS.janusgraph.gremlin}/gremlin`,
-    REFRACT_OPENSEARCH_URL: `https://127.0.0.1:${SECURE_PORTS.opensearch.http}`,
-    REFRACT_CA_FILE: m.caCert,
-    REFRACT_PULSAR_TOKEN_FILE: m.pulsar.refractTokenFile,
-    REFRACT_JANUSGRAPH_USERNAME: m.janusgraph.username,
-    REFRACT_JANUSGRAPH_PASSWORD_FILE: m.janusgraph.passwordFile,
-    REFRACT_OPENSEARCH_USERNAME: m.opensearch.username,
-    REFRACT_OPENSEARCH_PASSWORD_FILE: m.opensearch.passwordFile,
-    REFRACT_METRICS_PORT: '0',
-  };
+  return { ...clientSettings(SECURE_MATERIAL, secureUrls(SECURE_PORTS)), REFRACT_METRICS_PORT: '0' };
 }
