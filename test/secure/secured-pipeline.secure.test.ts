@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
@@ -76,6 +76,16 @@ describe('a pipeline on secured servers', () => {
     const search = keep('search', await run.refract(['search', 'a nurse who looks after sick children'], debug));
     expect(search.code, search.stderr).toBe(0);
     expect(search.stdout).toMatch(/nurse/);
+
+    // Refusals too, at debug level: their errors and causes are printed, and searched as well.
+    const wrongFile = join(run.workDir, 'wrong-password');
+    writeFileSync(wrongFile, 'not-the-password\n');
+    const refusals = [
+      keep('status --json, OpenSearch refusing', await run.refract(['status', ...servers, '--json'], { ...debug, REFRACT_OPENSEARCH_PASSWORD_FILE: wrongFile })),
+      keep('run, JanusGraph refusing', await run.refract(['run', ...servers], { ...debug, REFRACT_JANUSGRAPH_PASSWORD_FILE: wrongFile })),
+      keep('dead-letters list, Pulsar refusing', await run.refract(['dead-letters', 'list', 'graph'], { ...debug, REFRACT_PULSAR_TOKEN_FILE: wrongFile })),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual([1, 1, 1]);
 
     for (const file of filesUnder(run.workDir)) printed[`file ${file}`] = readFileSync(file, 'latin1');
     const secrets = stackSecrets();

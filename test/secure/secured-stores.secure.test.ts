@@ -12,6 +12,7 @@ import { initTopology } from '../../src/adapters/pulsar/init-topology.ts';
 import { createPulsarAdmin } from '../../src/adapters/pulsar/pulsar-admin.ts';
 import { createPulsarDeadLetters } from '../../src/adapters/pulsar/pulsar-dead-letters.ts';
 import { createPulsarEventLog } from '../../src/adapters/pulsar/pulsar-event-log.ts';
+import { createWebSocketTransport } from '../../src/adapters/pulsar/websocket-transport.ts';
 import type { EventLog, GraphStore, VectorStore } from '../../src/ports/index.ts';
 import { deadLettersContract } from '../contract/dead-letters.contract.ts';
 import { eventLogContract } from '../contract/event-log.contract.ts';
@@ -123,5 +124,35 @@ describe('what an event can inject', () => {
     const found = await store.get('person', ['keeper', ...hostile.map((_, i) => `h-${i}`)]);
     expect(found.get('keeper')?.fields.name).toBe('Keeper');
     hostile.forEach((name, i) => expect(found.get(`h-${i}`)?.fields.name).toBe(name));
+  });
+});
+
+/**
+ * A server certificate Refract does not trust (docs/adr/0022): without the CA, each adapter's
+ * own connection refuses with CONFIG.INVALID naming the server, so verification cannot be off
+ * on any of the paths (a host the certificate does not name: test/adapters/shared/).
+ */
+describe('a certificate Refract does not trust', () => {
+  const withoutCa = <A extends { ca?: string }>(auth: A): Omit<A, 'ca'> => {
+    const { ca: _ca, ...rest } = auth;
+    return rest;
+  };
+  const untrusted = (server: string) => ({ code: 'CONFIG.INVALID', message: expect.stringMatching(new RegExp(`${server} at \\S+ presented a certificate Refract does not trust`)) as unknown });
+
+  it('stops a WebSocket connection to Pulsar', async () => {
+    const transport = createWebSocketTransport({ webUrl: pulsar.webUrl, auth: withoutCa(pulsar.auth) });
+    await expect(transport.openProducer(`persistent://${where.tenant}/${where.namespace}/tls`, {}, () => undefined)).rejects.toMatchObject(untrusted('Pulsar'));
+  });
+
+  it('stops a Gremlin connection to JanusGraph', async () => {
+    const store = createJanusGraphStore({ url: janusgraph.url, auth: withoutCa(janusgraph.auth) });
+    await expect(store.get(['x'])).rejects.toMatchObject(untrusted('JanusGraph'));
+    await store.close();
+  });
+
+  it('stops a request to OpenSearch', async () => {
+    const store = createOpenSearchVectorStore({ node: opensearch.node, auth: withoutCa(opensearch.auth), prefix: `${indexPrefix}tls-` });
+    await expect(store.get('person', ['x'])).rejects.toMatchObject(untrusted('OpenSearch'));
+    await store.close();
   });
 });

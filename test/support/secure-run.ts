@@ -82,6 +82,8 @@ export function stackSecrets(): { readonly name: string; readonly value: string 
   const read = (file: string) => readFileSync(file, 'utf8').trim();
   const key = readFileSync(m.pulsar.secretKeyFile);
   const basic = (user: string, password: string) => Buffer.from(`${user}:${password}`).toString('base64');
+  // The SASL PLAIN message Gremlin's authenticator sends: \0user\0password, base64.
+  const sasl = (user: string, password: string) => Buffer.from(`\0${user}\0${password}`).toString('base64');
   return [
     { name: 'the Pulsar token', value: read(m.pulsar.refractTokenFile) },
     { name: 'the Pulsar token\'s signature', value: read(m.pulsar.refractTokenFile).split('.')[2] ?? '' },
@@ -90,6 +92,7 @@ export function stackSecrets(): { readonly name: string; readonly value: string 
     { name: 'the token signing key (base64url)', value: key.toString('base64url') },
     { name: 'the JanusGraph password', value: read(m.janusgraph.passwordFile) },
     { name: 'the JanusGraph basic credentials', value: basic(m.janusgraph.username, read(m.janusgraph.passwordFile)) },
+    { name: 'the JanusGraph SASL PLAIN message', value: sasl(m.janusgraph.username, read(m.janusgraph.passwordFile)) },
     { name: 'the OpenSearch password', value: read(m.opensearch.passwordFile) },
     { name: 'the OpenSearch basic credentials', value: basic(m.opensearch.username, read(m.opensearch.passwordFile)) },
     { name: 'the key store password', value: read(m.keystorePasswordFile) },

@@ -113,11 +113,20 @@ export function loadConfig(flags: Readonly<Record<string, unknown>> = {}, env: N
   );
 }
 
+/** The server URLs, which must not carry a user or password: those are credential settings. */
+const URL_SETTINGS = { pulsarUrl: 'pulsarToken', janusgraphUrl: 'janusgraphPassword', opensearchUrl: 'opensearchPassword' } as const;
+
 /**
  * Reads each credential whose *File setting is given (its content, trimmed), and checks that a
  * user name comes with a password. Errors name the setting and the file, never a credential.
  */
 function withCredentialFiles(config: RefractConfig, origin: Readonly<Record<string, string>>): RefractConfig {
+  for (const [key, credential] of Object.entries(URL_SETTINGS) as [keyof typeof URL_SETTINGS, string][]) {
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(config[key])) {
+      throw new RefractError('CONFIG.INVALID', `setting "${key}" from ${origin[key] ?? 'defaults'} carries a user name or password, which a URL must not (it shows in process listings and logs): ` +
+        `set ${envName(credential)} or ${envName(`${credential}File`)} instead`, { field: key });
+    }
+  }
   const resolved: RefractConfig = { ...config };
   for (const key of SECRET_SETTINGS) {
     const fileKey = `${key}File` as const;

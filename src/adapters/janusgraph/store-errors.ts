@@ -45,6 +45,8 @@ const STATUS = { tooManyRequests: 429, temporary: 596, timeout: 598 } as const;
  * helps, so the leg stops with a configuration error instead of dead-lettering every event.
  */
 const REQUEST_REFUSED = new Set([401, 403, 407, 497, 498, 499]);
+/** Of those, the login's: wrong user or password (401), none sent (407), not allowed (403). */
+const LOGIN_REFUSED = new Set([401, 403, 407]);
 
 /**
  * Maps whatever the driver or the server threw onto the store taxonomy: lock conflicts,
@@ -61,16 +63,18 @@ export function toStoreError(error: unknown, operation: string, server = 'its se
   const status = error instanceof Error ? responseStatus(error) : undefined;
   const wrap = (code: ErrorCode) =>
     new RefractError(code, `JanusGraph ${operation} failed: ${firstLine(message)}`, { operation, ...(status ? { status: status.code } : {}) }, { cause: error });
-  const untrusted = untrustedCertificateCode(error);
-  if (untrusted) return untrustedCertificate('JanusGraph', server, untrusted, 'janusgraphUrl');
   if (status) {
-    if (REQUEST_REFUSED.has(status.code)) return refusedLogin(operation, server, status.code, message);
+    if (LOGIN_REFUSED.has(status.code)) return refusedLogin(operation, server, status.code, message);
+    if (REQUEST_REFUSED.has(status.code)) return wrap('CONFIG.INVALID');
     if (CONFLICT.test(status.classes) || CONFLICT_PHRASES.test(`${message}\n${status.details}`) || CLOSED_BY_OTHERS.test(message)) return wrap('STORE.CONFLICT');
     if (status.code === STATUS.tooManyRequests || OVERLOADED.test(status.classes)) return wrap('STORE.OVERLOADED');
     if (status.code === STATUS.temporary || status.code === STATUS.timeout || UNAVAILABLE.test(status.classes)) return wrap('STORE.UNAVAILABLE');
     if (status.outermost !== undefined && DATA_REFUSED.has(status.outermost)) return wrap('STORE.REJECTED');
     return wrap('STORE.FAILED');
   }
+  // Only a failure without a server answer can be the TLS handshake: a server's message may quote event data.
+  const untrusted = untrustedCertificateCode(error);
+  if (untrusted) return untrustedCertificate('JanusGraph', server, untrusted, 'janusgraphUrl');
   const code = (error as Partial<NodeJS.ErrnoException> | undefined)?.code;
   if (code !== undefined && NETWORK_CODES.has(code)) return wrap('STORE.UNAVAILABLE');
   if (/Connection has been closed|not open|Unexpected server response|socket hang up/i.test(message)) {

@@ -39,12 +39,22 @@ export function createPulsarAdmin(webUrl: string, options: PulsarAdminOptions = 
     let res: Response;
     let text: string;
     try {
-      res = await send(`${base}${path}`, {
-        method,
-        headers: { accept: 'application/json', ...authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const signal = AbortSignal.timeout(timeoutMs);
+      // A broker that does not own a topic redirects (307) to the one that does. fetch would
+      // follow it without the Authorization header (another origin), so Refract follows it
+      // itself, with the token, to the same scheme only, at most MAX_REDIRECTS times.
+      let url = `${base}${path}`;
+      for (let hops = 0; ; hops++) {
+        res = await send(url, {
+          method, redirect: 'manual', signal,
+          headers: { accept: 'application/json', ...authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        const next = redirectTarget(res, url);
+        if (next === undefined || hops >= MAX_REDIRECTS) break;
+        await res.body?.cancel();
+        url = next;
+      }
       text = await res.text(); // the body can be cut off too
     } catch (cause) {
       const untrusted = untrustedCertificateCode(cause);
@@ -68,6 +78,17 @@ export function createPulsarAdmin(webUrl: string, options: PulsarAdminOptions = 
       return answer.body;
     },
   };
+}
+
+const MAX_REDIRECTS = 3;
+
+/** Where a 307/308 points, resolved against `from`; undefined for any other answer or a change of scheme. */
+function redirectTarget(res: Response, from: string): string | undefined {
+  if (res.status !== 307 && res.status !== 308) return undefined;
+  const location = res.headers.get('location');
+  if (!location) return undefined;
+  const next = new URL(location, from);
+  return next.protocol === new URL(from).protocol ? next.href : undefined;
 }
 
 /** The broker's `{ "reason": … }`, or the body itself. */

@@ -5,6 +5,7 @@ import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/adapters/config/config.ts';
 import { serverAuth } from '../../../src/adapters/config/server-auth.ts';
+import { connectionAuth } from '../../../src/adapters/janusgraph/gremlin-driver.ts';
 import { authorizationHeader } from '../../../src/adapters/shared/server-auth.ts';
 import { Secret } from '../../../src/adapters/shared/secret.ts';
 
@@ -35,12 +36,34 @@ describe('credentials in the configuration', () => {
       const config = loadConfig({}, { REFRACT_PULSAR_TOKEN: SECRET });
       expect(authorizationHeader(serverAuth(config, 'pulsar'))).toEqual({ authorization: `Bearer ${SECRET}` });
       expect(authorizationHeader(serverAuth(config, 'opensearch'))).toEqual({});
+      expect(connectionAuth(serverAuth(config, 'janusgraph'))).toEqual({});
+    });
+  });
+
+  describe('when a URL carries a user and password', () => {
+    it('refuses it, naming the credential settings to use instead, without echoing the URL', () => {
+      for (const [variable, credential] of [
+        ['REFRACT_OPENSEARCH_URL', 'REFRACT_OPENSEARCH_PASSWORD_FILE'], ['REFRACT_PULSAR_URL', 'REFRACT_PULSAR_TOKEN_FILE'],
+      ] as const) {
+        let message = '';
+        try {
+          loadConfig({}, { [variable]: `https://refract:${SECRET}@search.example:9200` });
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message).toMatch(new RegExp(`carries a user name or password.*${credential}`));
+        expect(message).not.toContain(SECRET);
+      }
+      expect(() => loadConfig({ janusgraphUrl: `wss://refract:${SECRET}@graph.example:8182/gremlin` }, {})).toThrow(/"janusgraphUrl" from flag --janusgraph-url carries/);
     });
   });
 
   describe('when the configuration is printed in any way', () => {
     it('shows [redacted] for every credential', () => {
-      const config = loadConfig({}, { REFRACT_PULSAR_TOKEN: SECRET, REFRACT_JANUSGRAPH_USERNAME: 'refract', REFRACT_JANUSGRAPH_PASSWORD: SECRET });
+      const config = loadConfig({}, {
+        REFRACT_PULSAR_TOKEN: SECRET, REFRACT_JANUSGRAPH_USERNAME: 'refract', REFRACT_JANUSGRAPH_PASSWORD: SECRET,
+        REFRACT_OPENSEARCH_USERNAME: 'refract', REFRACT_OPENSEARCH_PASSWORD_FILE: file('printed', SECRET),
+      });
       for (const text of [JSON.stringify(config), inspect(config, { depth: 5 }), String(config.pulsarToken), inspect(new Error('x', { cause: config }))]) {
         expect(text).not.toContain(SECRET);
       }

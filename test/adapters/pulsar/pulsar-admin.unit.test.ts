@@ -69,3 +69,48 @@ describe('createPulsarAdmin', () => {
     });
   });
 });
+
+describe('createPulsarAdmin with a token, on a cluster whose broker redirects to the topic\'s owner', () => {
+  const seen: { owner?: string; body?: string } = {};
+  // The owner answers 200 with the Authorization header it got and the body it was sent.
+  const owner = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      seen.owner = request.headers.authorization ?? 'none';
+      seen.body = body;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('"ok"');
+    });
+  });
+  // Another broker: 307 to the owner (Pulsar's redirect to the broker that owns a topic), or to an https:// URL.
+  const other = http.createServer((request, response) => {
+    const ownerPort = (owner.address() as AddressInfo).port;
+    const scheme = request.url?.includes('/to-https/') ? 'https' : 'http';
+    response.writeHead(307, { location: `${scheme}://127.0.0.1:${ownerPort}${request.url ?? '/'}` });
+    response.end();
+  });
+  let otherBase = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => owner.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => owner.close(() => resolve()));
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  });
+
+  it('follows the redirect itself, with the token and the body, which fetch would drop for another origin', async () => {
+    const { Secret } = await import('../../../src/adapters/shared/secret.ts');
+    const admin = createPulsarAdmin(otherBase, { auth: { token: new Secret('the-token') } });
+    expect(await admin.request('PUT', '/admin/v2/persistent/t/ns/topic', { a: 1 })).toEqual({ status: 200, body: 'ok' });
+    expect(seen).toEqual({ owner: 'Bearer the-token', body: '{"a":1}' });
+  });
+
+  it('does not follow a redirect to another scheme: the answer is the 307 itself', async () => {
+    const { Secret } = await import('../../../src/adapters/shared/secret.ts');
+    const admin = createPulsarAdmin(otherBase, { auth: { token: new Secret('the-token') } });
+    expect((await admin.request('GET', '/admin/v2/to-https/x')).status).toBe(307);
+  });
+});

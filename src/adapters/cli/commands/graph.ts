@@ -5,6 +5,7 @@ import { loadApp } from '../../config/load-app.ts';
 import { graphSchemaFor } from '../../janusgraph/graph-schema.ts';
 import { loadConfig } from '../../config/config.ts';
 import { serverAuth } from '../../config/server-auth.ts';
+import { serverOrigin } from '../../shared/server-origin.ts';
 import { createGraphStore } from '../../container/adapter-factories.ts';
 import { oneShotRetry } from '../one-shot-retry.ts';
 import { appFlag } from './shared-flags.ts';
@@ -59,8 +60,8 @@ export function registerGraphCommands(program: Command): void {
     const schema = graphSchemaFor(await loadApp(config));
     const { initGraphSchema } = await import('../../janusgraph/init-graph-schema.ts');
     // A server still starting, or an index still being built, is retried a bounded number of times, each retry logged.
-    const report = await oneShotRetry()(`JanusGraph schema init at ${janusgraphUrl}`, () => initGraphSchema({ url: janusgraphUrl, auth: serverAuth(config, 'janusgraph'), schema }));
-    say(`JanusGraph ${janusgraphUrl}: ${report.created.length} created, ${report.present.length} already present; indices ${report.index}`);
+    const report = await oneShotRetry()(`JanusGraph schema init at ${serverOrigin(janusgraphUrl)}`, () => initGraphSchema({ url: janusgraphUrl, auth: serverAuth(config, 'janusgraph'), schema }));
+    say(`JanusGraph ${serverOrigin(janusgraphUrl)}: ${report.created.length} created, ${report.present.length} already present; indices ${report.index}`);
     for (const item of report.created) say(`  created  ${item}`);
     for (const item of report.present) say(`  present  ${item}`);
   });
@@ -79,7 +80,7 @@ export function registerGraphCommands(program: Command): void {
       try {
         const started = Date.now();
         const olderThan = started - age;
-        say(`JanusGraph ${janusgraphUrl}: purging tombstones deleted before ${new Date(olderThan).toISOString()}`);
+        say(`JanusGraph ${serverOrigin(janusgraphUrl)}: purging tombstones deleted before ${new Date(olderThan).toISOString()}`);
         const purged = await store.purge({ olderThan, onProgress: purgeProgress(started) });
         const after = await store.count();
         say(`purged or reset ${purged} vertices; now ${after.vertices} live vertices, ${after.edges} owned edges`);

@@ -3,6 +3,7 @@ import { RefractError } from '../../../domain/index.ts';
 import type { TopologyConfig, TopologyReport } from '../../pulsar/init-topology.ts';
 import { loadApp } from '../../config/load-app.ts';
 import { serverAuth } from '../../config/server-auth.ts';
+import { serverOrigin } from '../../shared/server-origin.ts';
 import { oneShotRetry, type OneShotRetry } from '../one-shot-retry.ts';
 import { pulsarConfig, pulsarFlags, type PulsarFlags } from './pulsar-flags.ts';
 import { appFlag } from './shared-flags.ts';
@@ -40,7 +41,7 @@ export function registerTopicsCommands(program: Command, deps: TopicsDeps = {}):
       const retry = deps.retry ?? oneShotRetry();
       const report = await retry('topics init', () =>
         init({ adminUrl: config.pulsarUrl, auth: serverAuth(config, 'pulsar'), tenant: config.pulsarTenant, namespace: config.pulsarNamespace, retention, topics }));
-      say(`Pulsar ${config.pulsarUrl}, namespace ${config.pulsarTenant}/${config.pulsarNamespace}`);
+      say(`Pulsar ${serverOrigin(config.pulsarUrl)}, namespace ${config.pulsarTenant}/${config.pulsarNamespace}`);
       for (const step of report.steps) say(`  ${step.outcome.padEnd(7)}  ${step.what}`);
       const count = (outcome: string) => report.steps.filter((s) => s.outcome === outcome).length;
       say(report.changed
