@@ -21,6 +21,10 @@ export const cdc: ServiceDefinition<'cdc'> = {
   stopSignal: 'SIGTERM',
 
   async prepare(ctx) {
+    if (ctx.secure) {
+      // It speaks pulsar:// without a token, which a secured Pulsar (TLS only, tokens) refuses (docs/adr/0022).
+      throw new Error(`CDC.NOT_SECURED: the CDC service cannot reach a secured Pulsar yet (no TLS, no token); ${ctx.dir}/.. is a secured services folder: run CDC in a plain one`);
+    }
     await buildCdcService({ buildDir: join(ctx.dir, 'build'), log: ctx.log });
   },
 
