@@ -4,10 +4,7 @@ import { loadConfig } from '../../src/adapters/config/config.ts';
 import { serverAuth } from '../../src/adapters/config/server-auth.ts';
 import { createJanusGraphStore } from '../../src/adapters/janusgraph/janusgraph-graph-store.ts';
 import { initGraphSchema } from '../../src/adapters/janusgraph/init-graph-schema.ts';
-import { connectionAuth, GRAPHSON3_MIME_TYPE, gremlin, TextP } from '../../src/adapters/janusgraph/gremlin-driver.ts';
-import { createOpenSearchClient } from '../../src/adapters/opensearch/opensearch-client.ts';
 import { createOpenSearchVectorStore } from '../../src/adapters/opensearch/opensearch-vector-store.ts';
-import { dropNamespace } from '../../src/adapters/pulsar/drop-namespace.ts';
 import { initTopology } from '../../src/adapters/pulsar/init-topology.ts';
 import { createPulsarAdmin } from '../../src/adapters/pulsar/pulsar-admin.ts';
 import { createPulsarDeadLetters } from '../../src/adapters/pulsar/pulsar-dead-letters.ts';
@@ -19,6 +16,7 @@ import { eventLogContract } from '../contract/event-log.contract.ts';
 import { graphStoreContract } from '../contract/graph-store.contract.ts';
 import { unit, vectorStoreContract } from '../contract/vector-store.contract.ts';
 import { prefixedGraphStore } from '../support/prefixed-graph-store.ts';
+import { dropSecuredData } from '../support/secure-run.ts';
 
 /**
  * The adapters' contract suites on the secured servers (docs/adr/0022): the same properties the
@@ -49,19 +47,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.allSettled([...logs, ...vectorStores].map((c) => c.close()));
-  await dropNamespace(createPulsarAdmin(pulsar.webUrl, { auth: pulsar.auth }), where.tenant, where.namespace);
-  const connection = new gremlin.driver.DriverRemoteConnection(janusgraph.url, {
-    mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', ...connectionAuth(janusgraph.auth),
-  });
-  try {
-    await gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection).V()
-      .has('entity_id', TextP.startingWith(idPrefix)).drop().iterate();
-  } finally {
-    await connection.close();
-    await graph?.close();
-  }
-  const client = createOpenSearchClient(opensearch.node, { auth: opensearch.auth });
-  await client.indices.delete({ index: `${indexPrefix}*`, expand_wildcards: 'all' }, { ignore: [404] }).finally(() => client.close());
+  await graph?.close();
+  await dropSecuredData(config, { ...where, idPrefix, indexPrefix });
 }, 120_000);
 
 eventLogContract('pulsar, secured', async () => {

@@ -32,7 +32,7 @@ interface Source {
 interface GremlinModule {
   readonly driver: {
     readonly DriverRemoteConnection: new (
-      url: string, options: { mimeType: string; traversalSource: string },
+      url: string, options: { mimeType: string; traversalSource: string } & Readonly<Record<string, unknown>>,
     ) => { close(): Promise<void> };
   };
   readonly process: {
@@ -48,8 +48,9 @@ const gremlin = createRequire(import.meta.url)('gremlin') as GremlinModule;
 /** GraphSON 3: the JS driver's GraphBinary reader fails on JanusGraph's own types (edge ids). */
 const GRAPHSON3 = 'application/vnd.gremlin-v3.0+json';
 
-export function gremlinClient(url: string) {
-  const connection = new gremlin.driver.DriverRemoteConnection(url, { mimeType: GRAPHSON3, traversalSource: 'g' });
+/** `options`: more connection options, e.g. a secured server's (connectionAuth in src/adapters/janusgraph/gremlin-driver.ts). */
+export function gremlinClient(url: string, options: Readonly<Record<string, unknown>> = {}) {
+  const connection = new gremlin.driver.DriverRemoteConnection(url, { ...options, mimeType: GRAPHSON3, traversalSource: 'g' });
   const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
   const { statics: __, t, TextP } = gremlin.process;
   return { g, __, t, TextP, close: () => connection.close() };

@@ -4,12 +4,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/adapters/config/config.ts';
+import { loadConfig, type RefractConfig } from '../../src/adapters/config/config.ts';
 import { serverAuth } from '../../src/adapters/config/server-auth.ts';
-import { connectionAuth, GRAPHSON3_MIME_TYPE, gremlin, TextP } from '../../src/adapters/janusgraph/gremlin-driver.ts';
+import { connectionAuth } from '../../src/adapters/janusgraph/gremlin-driver.ts';
 import { createOpenSearchClient } from '../../src/adapters/opensearch/opensearch-client.ts';
 import { dropNamespace } from '../../src/adapters/pulsar/drop-namespace.ts';
 import { createPulsarAdmin } from '../../src/adapters/pulsar/pulsar-admin.ts';
+import { gremlinClient } from './gremlin-client.ts';
 import { SECURE_MATERIAL, secureStackEnv } from './secure-stack.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,28 +50,36 @@ export function secureRun(name: string) {
       });
     },
     /** Removes the run's namespace, the vertices under `idPrefix` and the run's indices, through the secured servers. */
-    async cleanUp(idPrefix?: string): Promise<void> {
+    cleanUp(idPrefix?: string): Promise<void> {
       const c = config();
-      await dropNamespace(createPulsarAdmin(c.pulsarUrl, { auth: serverAuth(c, 'pulsar') }), c.pulsarTenant, c.pulsarNamespace);
-      if (idPrefix) {
-        const connection = new gremlin.driver.DriverRemoteConnection(c.janusgraphUrl, {
-          mimeType: GRAPHSON3_MIME_TYPE, traversalSource: 'g', ...connectionAuth(serverAuth(c, 'janusgraph')),
-        });
-        try {
-          const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
-          await g.V().has('entity_id', TextP.startingWith(idPrefix)).drop().iterate();
-        } finally {
-          await connection.close();
-        }
-      }
-      const client = createOpenSearchClient(c.opensearchUrl, { auth: serverAuth(c, 'opensearch') });
-      try {
-        await client.indices.delete({ index: `${c.indexPrefix}*`, expand_wildcards: 'all' }, { ignore: [404] });
-      } finally {
-        await client.close();
-      }
+      const run = { tenant: c.pulsarTenant, namespace: c.pulsarNamespace, indexPrefix: c.indexPrefix };
+      return dropSecuredData(c, { ...run, ...(idPrefix ? { idPrefix } : {}) });
     },
   };
+}
+
+/**
+ * Removes what a test wrote to the secured servers `config` points at: a Pulsar namespace, the
+ * vertices whose entity_id starts with `idPrefix` (if given), and the indices under `indexPrefix`.
+ */
+export async function dropSecuredData(
+  config: RefractConfig, run: { tenant: string; namespace: string; indexPrefix: string; idPrefix?: string },
+): Promise<void> {
+  await dropNamespace(createPulsarAdmin(config.pulsarUrl, { auth: serverAuth(config, 'pulsar') }), run.tenant, run.namespace);
+  if (run.idPrefix) {
+    const { g, TextP, close } = gremlinClient(config.janusgraphUrl, connectionAuth(serverAuth(config, 'janusgraph')));
+    try {
+      await g.V().has('entity_id', TextP.startingWith(run.idPrefix)).drop().iterate();
+    } finally {
+      await close();
+    }
+  }
+  const client = createOpenSearchClient(config.opensearchUrl, { auth: serverAuth(config, 'opensearch') });
+  try {
+    await client.indices.delete({ index: `${run.indexPrefix}*`, expand_wildcards: 'all' }, { ignore: [404] });
+  } finally {
+    await client.close();
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { RefractConfig } from '../config/config.ts';
 import { serverAuth } from '../config/server-auth.ts';
-import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
-import { fetchTrusting } from '../shared/tls-trust.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
+import { authorizedGet } from '../shared/tls-trust.ts';
 
 /**
  * Versions of the servers a run used, asked once through their read-only endpoints; a server
@@ -12,8 +12,8 @@ export async function serverVersions(config: RefractConfig): Promise<Record<stri
   const out: Record<string, string> = {};
   const ask = async (url: string, auth: ServerAuth) => {
     try {
-      const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(3_000) });
-      return res.ok ? await res.text() : undefined;
+      const res = await authorizedGet(url, auth, 3_000);
+      return res.status >= 200 && res.status < 300 ? res.text : undefined;
     } catch {
       return undefined;
     }

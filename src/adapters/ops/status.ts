@@ -4,9 +4,9 @@ import type { RefractConfig } from '../config/config.ts';
 import { loadApp } from '../config/load-app.ts';
 import { serverAuth } from '../config/server-auth.ts';
 import { createBuildRecords, createDeadLetters, createGraphStore } from '../container/adapter-factories.ts';
-import { authorizationHeader, type ServerAuth } from '../shared/server-auth.ts';
+import type { ServerAuth } from '../shared/server-auth.ts';
 import { serverOrigin } from '../shared/server-origin.ts';
-import { fetchTrusting } from '../shared/tls-trust.ts';
+import { authorizedGet } from '../shared/tls-trust.ts';
 import { OPERATED_LEGS } from './serve-ops.ts';
 
 export interface ServerStatus {
@@ -175,10 +175,10 @@ async function probe(name: string, url: string, ask: () => Promise<string>): Pro
 
 /** A GET with the server's credentials and trusted CA; a refusal says which setting to check. */
 async function httpText(url: string, auth: ServerAuth): Promise<string> {
-  const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await authorizedGet(url, auth, TIMEOUT_MS);
   if (res.status === 401 || res.status === 403) throw new Error(`HTTP ${res.status}: the server refused Refract's credentials (see README, Secured servers)`);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.text();
+  if (res.status < 200 || res.status > 299) throw new Error(`HTTP ${res.status}`);
+  return res.text;
 }
 
 /** fetch hides the socket error in `cause`: that is the part an operator can act on. */

@@ -1,5 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import { RefractError } from '../../domain/index.ts';
+import { authorizationHeader, type ServerAuth } from './server-auth.ts';
 import { serverOrigin } from './server-origin.ts';
 
 /** What Node's TLS says when the server's certificate does not chain to a trusted CA or does not name the host. */
@@ -47,10 +48,21 @@ export function untrustedCertificate(server: string, url: string, code: string, 
   );
 }
 
+/** One connection pool per CA for the whole process: every client trusting it shares it. */
+const dispatchers = new Map<string, Agent>();
+
 /** A fetch that trusts `ca` (PEM) for https://, or the global fetch when none is given. */
 export function fetchTrusting(ca: string | undefined): typeof fetch {
   if (ca === undefined) return fetch;
-  const dispatcher = new Agent({ connect: { ca } });
+  let dispatcher = dispatchers.get(ca);
+  if (!dispatcher) dispatchers.set(ca, (dispatcher = new Agent({ connect: { ca } })));
+  const pool = dispatcher;
   return ((input: string | URL, init?: RequestInit) =>
-    undiciFetch(input, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+    undiciFetch(input, { ...(init as object), dispatcher: pool })) as unknown as typeof fetch;
+}
+
+/** One GET with a server's credentials and trusted CA: its status and body text. */
+export async function authorizedGet(url: string, auth: ServerAuth, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const res = await fetchTrusting(auth.ca)(url, { headers: authorizationHeader(auth), signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, text: await res.text() };
 }
